@@ -1,0 +1,40 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The one handle table: every opaque handle given to C is a retained Swift object whose
+/// address is registered here, so that a freed, foreign or garbage pointer is recognised and
+/// rejected instead of being dereferenced.
+final class HandleTable: @unchecked Sendable {
+    static let shared = HandleTable()
+    private var live: [UnsafeMutableRawPointer: AnyObject] = [:]
+    private var lock = pthread_mutex_t()
+
+    private init() { pthread_mutex_init(&lock, nil) }
+
+    /// Registers an object and returns its handle.
+    func register(_ object: AnyObject) -> UnsafeMutableRawPointer {
+        let h = Unmanaged.passUnretained(object).toOpaque()
+        pthread_mutex_lock(&lock)
+        live[h] = object
+        pthread_mutex_unlock(&lock)
+        return h
+    }
+
+    /// The live object of type T behind a handle, or nil.
+    func lookup<T: AnyObject>(_ h: UnsafeRawPointer?, as: T.Type) -> T? {
+        guard let h else { return nil }
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        return live[UnsafeMutableRawPointer(mutating: h)] as? T
+    }
+
+    /// Unregisters (and so releases) a handle; unknown handles are ignored.
+    func release(_ h: UnsafeRawPointer?) {
+        guard let h else { return }
+        pthread_mutex_lock(&lock)
+        let object = live.removeValue(forKey: UnsafeMutableRawPointer(mutating: h))
+        pthread_mutex_unlock(&lock)
+        _ = object
+    }
+}

@@ -1,0 +1,3 @@
+/* LAPACKE and CBLAS as one Clang module (Debian: liblapacke-dev, libopenblas-dev). */
+#include <lapacke.h>
+#include <cblas.h>

@@ -1,0 +1,60 @@
+/// Produces blocks of the weighted design diag(1/sigma) G, where G is the matrix that is
+/// actually factorised: the caller's matrix, or a basis evaluated at x.
+protocol WeightedRowSource {
+    /// Number of rows.
+    var rows: Int { get }
+    /// Number of columns.
+    var cols: Int { get }
+    /// Writes rows start ..< start + count, each multiplied by `weight[i]` (or 1 when nil), into
+    /// the column-major block `out` with leading dimension `ld`. Returns a value that is NaN
+    /// exactly when some element read was NaN or infinite (the check costs no extra pass).
+    func fill(start: Int, count: Int, weight: UnsafePointer<Double>?,
+              into out: UnsafeMutablePointer<Double>, ld: Int) -> Double
+}
+
+/// Rows of a caller's matrix view (the design of `ik_linear_fit`, or the data y).
+struct MatrixRowSource: WeightedRowSource {
+    let view: MatrixView
+    var rows: Int { view.rows }
+    var cols: Int { view.cols }
+
+    func fill(start: Int, count: Int, weight: UnsafePointer<Double>?,
+              into out: UnsafeMutablePointer<Double>, ld: Int) -> Double {
+        var check = 0.0
+        let rs = view.rowStride, cs = view.colStride
+        for j in 0..<cols {
+            let column = view.base + j * cs + start * rs
+            let dst = out + j * ld
+            if let weight {
+                for i in 0..<count {
+                    let v = column[i * rs]
+                    check += v * 0
+                    dst[i] = v * weight[start + i]
+                }
+            } else {
+                for i in 0..<count {
+                    let v = column[i * rs]
+                    check += v * 0
+                    dst[i] = v
+                }
+            }
+        }
+        return check
+    }
+}
+
+/// Rows of a basis evaluated at the caller's (already validated) x.
+struct BasisRowSource: WeightedRowSource {
+    let spec: BasisSpec
+    let x: UnsafeBufferPointer<Double>
+    var rows: Int { x.count }
+    var cols: Int { spec.columns }
+
+    func fill(start: Int, count: Int, weight: UnsafePointer<Double>?,
+              into out: UnsafeMutablePointer<Double>, ld: Int) -> Double {
+        for i in 0..<count {
+            spec.fillRow(x: x[start + i], scale: weight?[start + i] ?? 1, out + i, stride: ld)
+        }
+        return 0
+    }
+}

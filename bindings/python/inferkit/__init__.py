@@ -1,0 +1,81 @@
+"""InferKit: regression and inference for physical scientists, on top of libinferkit.so.
+
+The library is found without configuration after ``make lib`` in the repository root; set
+the environment variable ``INFERKIT_LIBRARY`` to the path of ``libinferkit.so`` to override.
+
+Linear least squares::
+
+    import inferkit
+    fit = inferkit.polyfit(x, y, 3, sigma=dy)      # coefficients in increasing degree
+    fit.params, fit.stderr, fit.cov, fit.chi2, fit.dof
+    fit.predict(x_new), fit.predict_std(x_new)
+
+    A = inferkit.design_matrix("legendre", x, 5)
+    fit = inferkit.lstsq(A, y, sigma=dy, absolute_sigma=True)
+
+Failures raise :class:`InferKitError` (with ``.code``, the C status code) or one of its
+subclasses; the message is the library's and names the culprit argument and value.
+"""
+
+from . import _capi
+from ._errors import (
+    CallbackError,
+    DimensionError,
+    InferKitError,
+    InternalError,
+    InvalidArgumentError,
+    NonFiniteError,
+    NotConvergedError,
+    OutOfMemoryError,
+    ParseError,
+    SingularError,
+    check,
+    last_error,
+    status_name,
+)
+from ._library import lib as _lib
+from .linear import LinearFit, design_matrix, lstsq, polyfit
+
+#: The header's version, (major, minor, patch), from the IK_VERSION_* macros.
+HEADER_VERSION = (_capi.IK_VERSION_MAJOR, _capi.IK_VERSION_MINOR, _capi.IK_VERSION_PATCH)
+
+
+def _library_version():
+    """The loaded library's version string; ImportError when it differs from the header's."""
+    version = _lib.ik_version().decode("ascii")
+    expected = "%d.%d.%d" % HEADER_VERSION
+    number = _lib.ik_version_number()
+    expected_number = HEADER_VERSION[0] * 10000 + HEADER_VERSION[1] * 100 + HEADER_VERSION[2]
+    if version != expected or number != expected_number:
+        raise ImportError(
+            f"libinferkit reports version {version} ({number}) but the bindings were generated "
+            f"from header version {expected}; rebuild the library with `make lib` "
+            "(or regenerate the bindings with `make capi`)"
+        )
+    return version
+
+
+#: The library's version, "MAJOR.MINOR.PATCH" (``ik_version()``).
+__version__ = _library_version()
+
+__all__ = [
+    "__version__",
+    "HEADER_VERSION",
+    "design_matrix",
+    "lstsq",
+    "polyfit",
+    "LinearFit",
+    "InferKitError",
+    "InvalidArgumentError",
+    "DimensionError",
+    "NonFiniteError",
+    "SingularError",
+    "NotConvergedError",
+    "CallbackError",
+    "ParseError",
+    "OutOfMemoryError",
+    "InternalError",
+    "check",
+    "last_error",
+    "status_name",
+]

@@ -1,0 +1,275 @@
+/*
+ * inferkit.h - the C contract of libinferkit.so.
+ *
+ * InferKit is a regression and inference library for physical scientists: linear and
+ * weighted least squares today; regularisation, spectral analysis, splines, nonlinear fits,
+ * Bayesian inference, Gaussian processes and neural networks as the library grows.
+ *
+ * Conventions (see README.md):
+ *  - Every fallible function returns ik_status_t; IK_OK (0) is success. After a failure,
+ *    ik_last_error() returns one sentence (thread-local) that names the argument and value.
+ *  - Arrays are caller-owned, contiguous double arrays with explicit lengths. A matrix is
+ *    (const double* a, size_t rows, size_t cols, int32_t layout) where layout is
+ *    IK_ROW_MAJOR (C order) or IK_COL_MAJOR (Fortran order). Results are read from a result
+ *    handle into caller buffers whose length is passed and checked.
+ *  - Options are plain structs whose first field is struct_size, filled by
+ *    ik_<method>_options_default(); passing NULL for the options means defaults.
+ *  - Handles: distinct handles may be used from different threads at once; one handle must not
+ *    be used from two threads at once without the caller's lock. ik_*_free(NULL) is a no-op.
+ *  - The library never aborts the host process on bad input: it returns a status instead.
+ */
+#ifndef INFERKIT_H
+#define INFERKIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------------------------ */
+/* Version                                                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+#define IK_VERSION_MAJOR 0
+#define IK_VERSION_MINOR 1
+#define IK_VERSION_PATCH 0
+
+/** The library's version as "MAJOR.MINOR.PATCH" (static storage, never NULL). */
+const char* ik_version(void);
+
+/** The library's version as MAJOR * 10000 + MINOR * 100 + PATCH, to compare with the macros. */
+int32_t ik_version_number(void);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Status codes and errors                                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+/** Return type of every fallible function: one of the IK_OK / IK_ERR_* values below. */
+typedef int32_t ik_status_t;
+
+/** Status codes. Values are fixed forever and never reused. */
+enum ik_status_code {
+    IK_OK = 0,                    /**< success */
+    IK_ERR_INVALID_ARGUMENT = 1,  /**< NULL pointer, option out of range, bad enum value */
+    IK_ERR_DIMENSION = 2,         /**< zero or mismatched lengths, output buffer too short */
+    IK_ERR_NONFINITE = 3,         /**< NaN or Inf in an input array */
+    IK_ERR_SINGULAR = 4,          /**< singular or rank-deficient problem */
+    IK_ERR_NOT_CONVERGED = 5,     /**< an iteration did not converge */
+    IK_ERR_CALLBACK = 6,          /**< a caller's callback returned non-zero */
+    IK_ERR_PARSE = 7,             /**< a formula could not be parsed */
+    IK_ERR_NO_MEMORY = 8,         /**< an allocation failed or a size overflowed */
+    IK_ERR_INTERNAL = 9           /**< a bug in InferKit: please report it */
+};
+
+/** A short constant name for a status code, e.g. "IK_ERR_DIMENSION" ("IK_UNKNOWN" if none). */
+const char* ik_status_string(ik_status_t status);
+
+/**
+ * The message of the last failure on the calling thread, one sentence that names the argument
+ * and the value ("sigma[3] is 0: every sigma must be > 0"). "" when no call has failed yet.
+ * The pointer stays valid until the next InferKit call on the same thread.
+ */
+const char* ik_last_error(void);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Common enumerations                                                                        */
+/* ------------------------------------------------------------------------------------------ */
+
+/** Storage order of a matrix argument (values as in CBLAS). */
+enum ik_layout {
+    IK_ROW_MAJOR = 101,  /**< C order: element (i, j) at a[i * cols + j] */
+    IK_COL_MAJOR = 102   /**< Fortran order: element (i, j) at a[i + j * rows] */
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* Design matrices (ik_design_*)                                                              */
+/* ------------------------------------------------------------------------------------------ */
+
+/** Bases for design matrices and basis fits. */
+enum ik_basis {
+    IK_BASIS_MONOMIAL = 0,   /**< x^0 .. x^deg in the caller's x: deg + 1 columns */
+    IK_BASIS_LEGENDRE = 1,   /**< P_0(u) .. P_deg(u), u = x mapped from the domain onto [-1, 1] */
+    IK_BASIS_CHEBYSHEV = 2,  /**< T_0(u) .. T_deg(u), u as for Legendre */
+    IK_BASIS_FOURIER = 3,    /**< 1, cos(2 pi k x / P), sin(2 pi k x / P) for k = 1..deg: 2 deg + 1 columns */
+    IK_BASIS_COSINE = 4      /**< cos(2 pi k x / P) for k = 0..deg (the lecture's LSSA basis): deg + 1 columns */
+};
+
+/**
+ * Number of columns of the design matrix of `basis` with `degree` (modes for the Fourier and
+ * cosine bases), written to *cols.
+ */
+ik_status_t ik_design_columns(int32_t basis, size_t degree, size_t* cols);
+
+/**
+ * Fill the design matrix of a basis at the points x[0..n).
+ *  basis   one of IK_BASIS_*
+ *  x       n points (any order, repeats allowed); must be finite
+ *  degree  polynomial degree, or number of modes for IK_BASIS_FOURIER / IK_BASIS_COSINE
+ *  domain  Legendre/Chebyshev only: 2 elements {lo, hi} mapped onto [-1, 1]; NULL maps
+ *          [min x, max x]. Ignored (may be NULL) for the other bases.
+ *  period  Fourier/cosine only: the period P > 0 in the units of x. Ignored otherwise.
+ *  layout  storage order of out
+ *  out     n x cols matrix, cols from ik_design_columns(); out_len must be >= n * cols
+ */
+ik_status_t ik_design_matrix(int32_t basis, const double* x, size_t n, size_t degree,
+                             const double* domain, double period, int32_t layout,
+                             double* out, size_t out_len);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Linear least squares (ik_linear_*)                                                         */
+/* ------------------------------------------------------------------------------------------ */
+
+/** Solution method of a linear least-squares fit. */
+enum ik_linear_method {
+    IK_LINEAR_QR = 0,   /**< Householder QR of the weighted, column-equilibrated design (default) */
+    IK_LINEAR_SVD = 1   /**< truncated SVD: singular values below rcond * s_max are dropped */
+};
+
+/** Bits of ik_linear_info_t.flags: warnings that are not failures. */
+enum ik_linear_flag {
+    IK_LINEAR_FLAG_RANK_DEFICIENT = 1,     /**< rank < cols: minimum-norm solution, pseudo-inverse covariance */
+    IK_LINEAR_FLAG_ILL_CONDITIONED = 2,    /**< condition number > 1/sqrt(eps) ~ 6.7e7: half the digits are at risk */
+    IK_LINEAR_FLAG_NO_DOF = 4,             /**< dof = 0 with relative sigma: the covariance is undefined (NaN) */
+    IK_LINEAR_FLAG_REFINED = 8             /**< the solution was refined in extended precision */
+};
+
+/** Options of ik_linear_fit() and ik_linear_polyfit(). Fill with ik_linear_options_default(). */
+typedef struct ik_linear_options_t {
+    size_t struct_size;            /**< sizeof(ik_linear_options_t), set by ik_linear_options_default */
+    int32_t method;                /**< IK_LINEAR_QR (default) or IK_LINEAR_SVD */
+    int32_t absolute_sigma;        /**< 0 (default): covariance scaled by chi2/dof (sigma relative);
+                                        1: sigma are absolute 1-sigma errors (scipy's absolute_sigma) */
+    int32_t allow_rank_deficient;  /**< 0 (default): a rank-deficient design is IK_ERR_SINGULAR;
+                                        1: return the minimum-norm solution and set the flag.
+                                        IK_LINEAR_SVD always allows it. */
+    int32_t refine;                /**< iterative refinement in extended precision: -1 (default) when the
+                                        condition number exceeds 1e4; 0 never; k > 0 always, up to k steps */
+    double rcond;                  /**< relative cut-off for rank decisions; <= 0 (default) means
+                                        eps * max(rows, cols), as numpy.linalg.lstsq */
+    int32_t n_threads;             /**< threads for large problems; 0 (default) = all cores. Results are
+                                        bit-identical for every thread count. */
+    int32_t reserved;              /**< must be 0 */
+} ik_linear_options_t;
+
+/** Fill *options with the defaults (and struct_size). */
+ik_status_t ik_linear_options_default(ik_linear_options_t* options);
+
+/** Opaque result of a linear fit. Free with ik_linear_result_free(). */
+typedef struct ik_linear_result_t ik_linear_result_t;
+
+/**
+ * Weighted linear least squares: for each right-hand side y_k, minimise
+ *     chi2_k = sum_i ((y_ik - (A theta_k)_i) / sigma_i)^2
+ * by an orthogonal factorisation of diag(1/sigma) A (never the normal equations). Many
+ * right-hand sides share one factorisation (e.g. one basis fitted to every pixel).
+ *  a        rows x cols design matrix in `layout`; finite
+ *  y        rows x n_rhs data in the same layout (for n_rhs == 1 simply rows values); finite
+ *  sigma    rows standard deviations > 0, shared by all right-hand sides, or NULL (all 1)
+ *  options  NULL for defaults
+ *  result   receives a new handle on success (NULL on failure)
+ * Errors: IK_ERR_INVALID_ARGUMENT (NULL pointer, bad layout or option), IK_ERR_DIMENSION (zero
+ * sizes), IK_ERR_NONFINITE (NaN/Inf in a, y or sigma), IK_ERR_INVALID_ARGUMENT (sigma <= 0),
+ * IK_ERR_SINGULAR (all-zero column, more columns than rows, or numerical rank < cols, unless
+ * allow_rank_deficient is set or the method is SVD).
+ */
+ik_status_t ik_linear_fit(const double* a, size_t rows, size_t cols, int32_t layout,
+                          const double* y, size_t n_rhs, const double* sigma,
+                          const ik_linear_options_t* options, ik_linear_result_t** result);
+
+/**
+ * Fit y(x) in a basis (see ik_design_matrix) with the same estimator as ik_linear_fit. The fit
+ * is computed in a well-conditioned basis on [-1, 1] and, for IK_BASIS_MONOMIAL, converted to
+ * coefficients of x^0..x^deg in the caller's own x and refined there in extended precision, so
+ * that ill-conditioned polynomial fits (NIST Filip, Wampler) keep their digits.
+ *  x, n      n abscissae; finite
+ *  y         n x n_rhs data in y_layout
+ *  sigma     n standard deviations > 0, or NULL
+ *  degree    polynomial degree (number of modes for Fourier/cosine)
+ *  basis     IK_BASIS_*
+ *  domain    Legendre/Chebyshev: {lo, hi} or NULL for [min x, max x]; otherwise ignored
+ *  period    Fourier/cosine: period > 0; otherwise ignored
+ * The result remembers the basis, so ik_linear_predict_x() evaluates it at new x.
+ */
+ik_status_t ik_linear_polyfit(const double* x, size_t n, const double* y, size_t n_rhs,
+                              int32_t y_layout, const double* sigma, size_t degree,
+                              int32_t basis, const double* domain, double period,
+                              const ik_linear_options_t* options, ik_linear_result_t** result);
+
+/** Sizes and diagnostics of a linear fit. Set struct_size = sizeof(ik_linear_info_t) first. */
+typedef struct ik_linear_info_t {
+    size_t struct_size;      /**< set by the caller to sizeof(ik_linear_info_t) */
+    size_t rows;             /**< observations */
+    size_t cols;             /**< parameters */
+    size_t n_rhs;            /**< right-hand sides */
+    size_t rank;             /**< numerical rank of the weighted design */
+    size_t dof;              /**< degrees of freedom, rows - rank */
+    double cond;             /**< 2-norm condition number of the weighted, column-equilibrated design */
+    int32_t flags;           /**< bits of ik_linear_flag */
+    int32_t method;          /**< method used */
+    int32_t refinement_steps;/**< extended-precision refinement steps taken (0 if none) */
+    int32_t basis;           /**< IK_BASIS_* of ik_linear_polyfit results, -1 for ik_linear_fit */
+} ik_linear_info_t;
+
+/** Read the sizes and diagnostics of a result into *info (info->struct_size must be set). */
+ik_status_t ik_linear_result_info(const ik_linear_result_t* result, ik_linear_info_t* info);
+
+/** Parameters theta, cols x n_rhs row-major (for n_rhs == 1: cols values). len >= cols * n_rhs. */
+ik_status_t ik_linear_result_params(const ik_linear_result_t* result, double* out, size_t len);
+
+/** Standard errors sqrt(diag(cov)), cols x n_rhs row-major. len >= cols * n_rhs. */
+ik_status_t ik_linear_result_stderr(const ik_linear_result_t* result, double* out, size_t len);
+
+/**
+ * Covariance of theta for right-hand side `rhs` (0-based), cols x cols:
+ * (A^T W A)^-1, times chi2/dof unless absolute_sigma. len >= cols * cols.
+ */
+ik_status_t ik_linear_result_cov(const ik_linear_result_t* result, size_t rhs, double* out,
+                                 size_t len);
+
+/** Correlation matrix cov_ij / sqrt(cov_ii cov_jj), cols x cols (the same for every rhs). */
+ik_status_t ik_linear_result_corr(const ik_linear_result_t* result, double* out, size_t len);
+
+/** Residuals y - A theta (not divided by sigma), rows x n_rhs row-major. */
+ik_status_t ik_linear_result_residuals(const ik_linear_result_t* result, double* out, size_t len);
+
+/** chi2 = sum ((y - A theta) / sigma)^2 per right-hand side: n_rhs values. */
+ik_status_t ik_linear_result_chi2(const ik_linear_result_t* result, double* out, size_t len);
+
+/**
+ * Coefficient of determination per right-hand side (n_rhs values), weighted by 1/sigma^2:
+ * centred (1 - chi2 / sum w (y - ybar_w)^2) when the design holds a constant column,
+ * uncentred (1 - chi2 / sum w y^2) otherwise.
+ */
+ik_status_t ik_linear_result_r2(const ik_linear_result_t* result, double* out, size_t len);
+
+/** Singular values of the weighted, column-equilibrated design, descending: min(rows, cols) values. */
+ik_status_t ik_linear_result_singular_values(const ik_linear_result_t* result, double* out,
+                                             size_t len);
+
+/**
+ * Prediction at new design rows: mean = A_new theta and its standard error
+ * std = sqrt(diag(A_new cov A_new^T)) (the uncertainty of the fitted curve, without noise).
+ *  a_new   rows x cols in layout; cols must equal the fit's parameter count
+ *  mean    rows x n_rhs row-major output
+ *  std     rows x n_rhs row-major output, or NULL
+ */
+ik_status_t ik_linear_predict(const ik_linear_result_t* result, const double* a_new, size_t rows,
+                              size_t cols, int32_t layout, double* mean, double* std);
+
+/**
+ * Prediction of an ik_linear_polyfit() result at new points x[0..n): the design is built in
+ * the fit's basis, domain and period. mean and std (may be NULL) are n x n_rhs row-major.
+ */
+ik_status_t ik_linear_predict_x(const ik_linear_result_t* result, const double* x, size_t n,
+                                double* mean, double* std);
+
+/** Release a result. NULL is a no-op; a pointer that is not a live result is ignored. */
+void ik_linear_result_free(ik_linear_result_t* result);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* INFERKIT_H */
