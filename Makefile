@@ -31,7 +31,8 @@ pydeps:
 lib: deps
 	$(SWIFT_RELEASE)
 	@mkdir -p $(BUILD)
-	@cp "$$(swift build -c release --show-bin-path)/libinferkit.so" $(BUILD)/$(SONAME)
+	@cp "$$(swift build -c release --show-bin-path)/libinferkit.so" $(BUILD)/$(SONAME).tmp
+	@mv -f $(BUILD)/$(SONAME).tmp $(BUILD)/$(SONAME)
 	@ln -sf $(SONAME) $(LIB)
 	@echo "built $(BUILD)/$(SONAME)"
 

@@ -107,8 +107,9 @@ ik_status_t ik_design_columns(int32_t basis, size_t degree, size_t* cols);
  *  basis   one of IK_BASIS_*
  *  x       n points (any order, repeats allowed); must be finite
  *  degree  polynomial degree, or number of modes for IK_BASIS_FOURIER / IK_BASIS_COSINE
- *  domain  Legendre/Chebyshev only: 2 elements {lo, hi} mapped onto [-1, 1]; NULL maps
- *          [min x, max x]. Ignored (may be NULL) for the other bases.
+ *  domain  Legendre/Chebyshev only: 2 finite elements {lo, hi}, lo < hi, mapped onto [-1, 1];
+ *          NULL maps [min x, max x] (then x must not be constant). Ignored (may be NULL) for
+ *          the other bases.
  *  period  Fourier/cosine only: the period P > 0 in the units of x. Ignored otherwise.
  *  layout  storage order of out
  *  out     n x cols matrix, cols from ik_design_columns(); out_len must be >= n * cols
@@ -141,11 +142,16 @@ typedef struct ik_linear_options_t {
     int32_t method;                /**< IK_LINEAR_QR (default) or IK_LINEAR_SVD */
     int32_t absolute_sigma;        /**< 0 (default): covariance scaled by chi2/dof (sigma relative);
                                         1: sigma are absolute 1-sigma errors (scipy's absolute_sigma) */
-    int32_t allow_rank_deficient;  /**< 0 (default): a rank-deficient design is IK_ERR_SINGULAR;
-                                        1: return the minimum-norm solution and set the flag.
+    int32_t allow_rank_deficient;  /**< 0 (default): a rank-deficient design (numerical rank < cols, an
+                                        all-zero column, or fewer rows than columns) is IK_ERR_SINGULAR;
+                                        1: return the minimum-norm solution (in the column-equilibrated
+                                        parametrisation, so independent of the parameters' units), its
+                                        pseudo-inverse covariance, and set IK_LINEAR_FLAG_RANK_DEFICIENT.
                                         IK_LINEAR_SVD always allows it. */
-    int32_t refine;                /**< iterative refinement in extended precision: -1 (default) when the
-                                        condition number exceeds 1e4; 0 never; k > 0 always, up to k steps */
+    int32_t refine;                /**< iterative refinement with double-double residuals against the
+                                        caller's own design: -1 (default) when the forward error bound
+                                        eps (cond + cond^2 |r| / (|A| |theta|)) exceeds 1e-13, and always
+                                        for IK_BASIS_MONOMIAL fits; 0 never; k > 0 always, up to k steps */
     double rcond;                  /**< relative cut-off for rank decisions; <= 0 (default) means
                                         eps * max(rows, cols), as numpy.linalg.lstsq */
     int32_t n_threads;             /**< threads for large problems; 0 (default) = all cores. Results are
@@ -165,7 +171,8 @@ typedef struct ik_linear_result_t ik_linear_result_t;
  * by an orthogonal factorisation of diag(1/sigma) A (never the normal equations). Many
  * right-hand sides share one factorisation (e.g. one basis fitted to every pixel).
  *  a        rows x cols design matrix in `layout`; finite
- *  y        rows x n_rhs data in the same layout (for n_rhs == 1 simply rows values); finite
+ *  y        rows x n_rhs data in the same layout (for n_rhs == 1 simply rows values); finite.
+ *           Its length is implied: it must hold rows * n_rhs values (as in BLAS/LAPACK).
  *  sigma    rows standard deviations > 0, shared by all right-hand sides, or NULL (all 1)
  *  options  NULL for defaults
  *  result   receives a new handle on success (NULL on failure)
@@ -188,7 +195,8 @@ ik_status_t ik_linear_fit(const double* a, size_t rows, size_t cols, int32_t lay
  *  sigma     n standard deviations > 0, or NULL
  *  degree    polynomial degree (number of modes for Fourier/cosine)
  *  basis     IK_BASIS_*
- *  domain    Legendre/Chebyshev: {lo, hi} or NULL for [min x, max x]; otherwise ignored
+ *  domain    Legendre/Chebyshev: {lo, hi} with lo < hi, or NULL for [min x, max x]; otherwise
+ *            ignored
  *  period    Fourier/cosine: period > 0; otherwise ignored
  * The result remembers the basis, so ik_linear_predict_x() evaluates it at new x.
  */
@@ -210,6 +218,8 @@ typedef struct ik_linear_info_t {
     int32_t method;          /**< method used */
     int32_t refinement_steps;/**< extended-precision refinement steps taken (0 if none) */
     int32_t basis;           /**< IK_BASIS_* of ik_linear_polyfit results, -1 for ik_linear_fit */
+    int32_t absolute_sigma;  /**< 1 when the covariance was not scaled by chi2/dof */
+    int32_t r2_centered;     /**< 1 when R^2 is centred (the design has a constant column), 0 if uncentred */
 } ik_linear_info_t;
 
 /** Read the sizes and diagnostics of a result into *info (info->struct_size must be set). */

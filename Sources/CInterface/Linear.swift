@@ -159,7 +159,8 @@ public func ik_linear_result_info(_ result: OpaquePointer?, _ info: UnsafeMutabl
             struct_size: size, rows: fit.rows, cols: fit.cols, n_rhs: fit.rightHandSides,
             rank: fit.rank, dof: fit.degreesOfFreedom, cond: fit.conditionNumber, flags: flags,
             method: fit.method.rawValue, refinement_steps: Int32(fit.refinementSteps),
-            basis: fit.basis.map { $0.kind.rawValue } ?? -1)
+            basis: fit.basis.map { $0.kind.rawValue } ?? -1,
+            absolute_sigma: fit.absoluteSigma ? 1 : 0, r2_centered: fit.rSquaredCentered ? 1 : 0)
     }
 }
 

@@ -16,6 +16,39 @@ enum LAPACK {
                                  Int32(lda), tau), "dgeqrf")
     }
 
+    /// Workspace (doubles) that `geqrf(..., work:)` and `ormqr(..., work:)` need for a
+    /// rows x cols factorisation applied to rhs columns: the optimal size LAPACK reports.
+    static func qrWorkspace(rows: Int, cols: Int, rhs: Int) -> Int {
+        var q1 = 0.0, q2 = 0.0
+        let d = UnsafeMutablePointer<Double>.allocate(capacity: 4)
+        defer { d.deallocate() }
+        _ = LAPACKE_dgeqrf_work(LAPACK_COL_MAJOR, Int32(rows), Int32(cols), d, Int32(rows),
+                                d + 1, &q1, -1)
+        _ = LAPACKE_dormqr_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "L")), CChar(UInt8(ascii: "T")),
+                                Int32(rows), Int32(rhs), Int32(cols), d, Int32(rows), d + 1,
+                                d + 2, Int32(rows), &q2, -1)
+        return max(1, Int(q1), Int(q2), cols, rhs)
+    }
+
+    /// dgeqrf with a caller's workspace (no allocation, no NaN scan: inputs are checked).
+    static func geqrf(_ m: Int, _ n: Int, _ a: UnsafeMutablePointer<Double>, _ lda: Int,
+                      _ tau: UnsafeMutablePointer<Double>, work: UnsafeMutablePointer<Double>,
+                      _ lwork: Int) throws {
+        try check(LAPACKE_dgeqrf_work(LAPACK_COL_MAJOR, Int32(m), Int32(n), a, Int32(lda), tau,
+                                      work, Int32(lwork)), "dgeqrf")
+    }
+
+    /// dormqr with a caller's workspace.
+    static func ormqr(transpose: Bool, _ m: Int, _ n: Int, _ k: Int,
+                      _ a: UnsafePointer<Double>, _ lda: Int, _ tau: UnsafePointer<Double>,
+                      _ c: UnsafeMutablePointer<Double>, _ ldc: Int,
+                      work: UnsafeMutablePointer<Double>, _ lwork: Int) throws {
+        try check(LAPACKE_dormqr_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "L")),
+                                      CChar(UInt8(ascii: transpose ? "T" : "N")),
+                                      Int32(m), Int32(n), Int32(k), a, Int32(lda), tau, c,
+                                      Int32(ldc), work, Int32(lwork)), "dormqr")
+    }
+
     /// C := Q^T C (transpose) or Q C, with Q from geqrf of an m x k reflector block (dormqr).
     static func ormqr(transpose: Bool, _ m: Int, _ n: Int, _ k: Int,
                       _ a: UnsafePointer<Double>, _ lda: Int, _ tau: UnsafePointer<Double>,

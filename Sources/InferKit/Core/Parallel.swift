@@ -46,3 +46,46 @@ enum Parallel {
         }
     }
 }
+
+/// Keeps OpenBLAS from starting its own threads inside InferKit's parallel regions: OpenBLAS
+/// (the BLAS that Debian's alternatives usually select) would otherwise split each small
+/// per-block call across all cores while InferKit's workers already occupy them, which was
+/// measured to make the tall-skinny QR 1.8x slower. The setting is process-wide in OpenBLAS
+/// 0.3.21, so it is lowered to 1 only while at least one InferKit parallel region runs and
+/// restored afterwards (reference counted). With another BLAS this does nothing.
+enum BLASThreads {
+    private typealias SetThreads = @convention(c) (Int32) -> Void
+    private typealias GetThreads = @convention(c) () -> Int32
+    nonisolated(unsafe) private static var lock = pthread_mutex_t()
+    nonisolated(unsafe) private static var depth = 0
+    nonisolated(unsafe) private static var saved: Int32 = 1
+    private static let functions: (SetThreads, GetThreads)? = {
+        pthread_mutex_init(&lock, nil)
+        // The BLAS this library was linked against is already loaded (perhaps RTLD_LOCAL, as
+        // ctypes loads us), so look it up by name without loading anything new.
+        for name in ["libblas.so.3", "libopenblas.so.0"] {
+            guard let handle = dlopen(name, RTLD_LAZY | RTLD_NOLOAD) else { continue }
+            if let set = dlsym(handle, "openblas_set_num_threads"),
+               let get = dlsym(handle, "openblas_get_num_threads") {
+                return (unsafeBitCast(set, to: SetThreads.self), unsafeBitCast(get, to: GetThreads.self))
+            }
+        }
+        return nil
+    }()
+
+    /// Runs `body` with OpenBLAS limited to one thread when `workers > 1`.
+    static func singleThreaded<R>(when workers: Int, _ body: () throws -> R) rethrows -> R {
+        guard workers > 1, let (set, get) = functions else { return try body() }
+        pthread_mutex_lock(&lock)
+        if depth == 0 { saved = get(); set(1) }
+        depth += 1
+        pthread_mutex_unlock(&lock)
+        defer {
+            pthread_mutex_lock(&lock)
+            depth -= 1
+            if depth == 0 { set(saved) }
+            pthread_mutex_unlock(&lock)
+        }
+        return try body()
+    }
+}

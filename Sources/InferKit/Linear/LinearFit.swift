@@ -65,6 +65,8 @@ public struct LinearFit: Sendable {
     /// Weighted coefficient of determination per right-hand side (centred when the design has
     /// a constant column, uncentred otherwise).
     public let rSquared: [Double]
+    /// Whether R² is centred (the design has a constant column) or uncentred.
+    public let rSquaredCentered: Bool
     /// Numerical rank.
     public let rank: Int
     /// Degrees of freedom rows - rank.

@@ -305,7 +305,8 @@ public enum LinearLeastSquares {
         if n < p { singularValues = Array(sv.prefix(n)) }
         return LinearFit(rows: n, cols: p, rightHandSides: k, parameters: theta,
                          unscaledCovariance: covariance, covarianceScale: covScale,
-                         residuals: residuals, chiSquared: chi2, rSquared: r2, rank: rank,
+                         residuals: residuals, chiSquared: chi2, rSquared: r2,
+                         rSquaredCentered: pr.hasConstantColumn, rank: rank,
                          degreesOfFreedom: dof, conditionNumber: cond,
                          singularValues: singularValues, refinementSteps: stepsTaken,
                          method: options.method, absoluteSigma: options.absoluteSigma,
@@ -350,11 +351,20 @@ public enum LinearLeastSquares {
                     let lo = c * chunk, hi = min(n, lo + chunk)
                     for rhs in 0..<k {
                         let t = th.baseAddress! + rhs * p
-                        for i in lo..<hi {
-                            var s = 0.0
-                            let row = a.base + i * a.rowStride
-                            for j in 0..<p { s += row[j * a.colStride] * t[j] }
-                            res[i + rhs * n] = y[i, rhs] - s
+                        if a.colStride == 1 {
+                            for i in lo..<hi {
+                                let row = UnsafeBufferPointer(start: a.base + i * a.rowStride, count: p)
+                                var s = 0.0
+                                for j in 0..<p { s += row[j] * t[j] }
+                                res[i + rhs * n] = y[i, rhs] - s
+                            }
+                        } else {
+                            for i in lo..<hi {
+                                var s = 0.0
+                                let row = a.base + i * a.rowStride
+                                for j in 0..<p { s += row[j * a.colStride] * t[j] }
+                                res[i + rhs * n] = y[i, rhs] - s
+                            }
                         }
                     }
                 }

@@ -22,6 +22,19 @@ struct MatrixRowSource: WeightedRowSource {
               into out: UnsafeMutablePointer<Double>, ld: Int) -> Double {
         var check = 0.0
         let rs = view.rowStride, cs = view.colStride
+        if cs == 1 {
+            // Row-major source: read rows contiguously, write the column-major block.
+            for i in 0..<count {
+                let row = view.base + (start + i) * rs
+                let wi = weight?[start + i] ?? 1
+                for j in 0..<cols {
+                    let v = row[j]
+                    check += v * 0
+                    out[i + j * ld] = v * wi
+                }
+            }
+            return check
+        }
         for j in 0..<cols {
             let column = view.base + j * cs + start * rs
             let dst = out + j * ld

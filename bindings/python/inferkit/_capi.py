@@ -96,6 +96,8 @@ ik_linear_info_t._fields_ = [
     ("method", ctypes.c_int32),  # int32_t method
     ("refinement_steps", ctypes.c_int32),  # int32_t refinement_steps
     ("basis", ctypes.c_int32),  # int32_t basis
+    ("absolute_sigma", ctypes.c_int32),  # int32_t absolute_sigma
+    ("r2_centered", ctypes.c_int32),  # int32_t r2_centered
 ]
 
 

@@ -292,6 +292,8 @@ class LinearFit:
         cond: 2-norm condition number of the weighted, column-equilibrated design.
         flags: bits of ``IK_LINEAR_FLAG_*`` (see the boolean properties).
         refinement_steps: extended-precision refinement steps taken.
+        absolute_sigma: whether the covariance was left unscaled (sigma absolute).
+        r2_centered: whether ``r2`` is centred.
         method: ``"qr"`` or ``"svd"``.
         basis: the basis name of a :func:`polyfit` result, ``None`` for :func:`lstsq`.
         n_observations, n_params, n_rhs: n, p and k (k is 1 for 1-D y).
@@ -314,6 +316,8 @@ class LinearFit:
         self.cond = float(info.cond)
         self.flags = int(info.flags)
         self.refinement_steps = int(info.refinement_steps)
+        self.absolute_sigma = bool(info.absolute_sigma)
+        self.r2_centered = bool(info.r2_centered)
         methods = {code: name for name, code in METHODS.items()}
         self.method = methods.get(info.method, info.method)
         bases = {code: name for name, code in BASES.items()}

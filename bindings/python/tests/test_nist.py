@@ -32,10 +32,15 @@ MIN_DIGITS = 9.0
 #: Digits required of lstsq on the raw power design (x^0..x^d, no scaling by the caller),
 #: over the parameters and standard errors. 0 means the fit may also refuse the design as
 #: numerically rank-deficient (SingularError); the digits are then only reported.
+# Filip's raw power matrix x^0..x^10 (x in [-9, -3]) is itself rounded when numpy forms it:
+# each x^k carries a relative error of about 1e-16, and with the equilibrated condition number
+# 5.5e9 that perturbation alone moves the exact least-squares solution of the rounded matrix
+# by about 5e-7 relative. InferKit's refinement converges to that solution (7.6 digits from
+# the certified one); polyfit, which forms the design itself, gets 13.6.
 RAW_LSTSQ_MIN_DIGITS = {
     "Norris": 9.0,
     "Pontius": 9.0,
-    "Filip": 9.0,
+    "Filip": 7.0,
     "Wampler1": 9.0,
     "Wampler2": 9.0,
     "Wampler3": 9.0,
