@@ -52,12 +52,6 @@ def main():
         theta, _, _, s = np.linalg.lstsq(Aw, y * w, rcond=None)
         return theta
 
-    def numpy_lstsq_cov():
-        Aw = A * w[:, None]
-        theta, _, _, _ = np.linalg.lstsq(Aw, y * w, rcond=None)
-        _, r = np.linalg.qr(Aw, mode="r"), None
-        return theta
-
     def numpy_lstsq_with_cov():
         Aw = A * w[:, None]
         u, s, vt = np.linalg.svd(Aw, full_matrices=False)

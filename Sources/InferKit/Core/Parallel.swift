@@ -47,12 +47,14 @@ enum Parallel {
     }
 }
 
-/// Keeps OpenBLAS from starting its own threads inside InferKit's parallel regions: OpenBLAS
-/// (the BLAS that Debian's alternatives usually select) would otherwise split each small
-/// per-block call across all cores while InferKit's workers already occupy them, which was
-/// measured to make the tall-skinny QR 1.8x slower. The setting is process-wide in OpenBLAS
-/// 0.3.21, so it is lowered to 1 only while at least one InferKit parallel region runs and
-/// restored afterwards (reference counted). With another BLAS this does nothing.
+/// Keeps OpenBLAS from using its own threads while an InferKit computation runs: InferKit
+/// parallelises at a coarser grain itself (blocks, spectra, chains), and OpenBLAS (the BLAS
+/// that Debian's alternatives usually select) would otherwise split each small call across the
+/// cores InferKit's workers already occupy, and leave its threads spinning into the next
+/// parallel region; that was measured to make the tall-skinny QR 1.8x slower. The setting is
+/// process-wide in OpenBLAS 0.3.21, so it is lowered to 1 only while at least one InferKit
+/// computation runs and restored afterwards (reference counted). With another BLAS this does
+/// nothing.
 enum BLASThreads {
     private typealias SetThreads = @convention(c) (Int32) -> Void
     private typealias GetThreads = @convention(c) () -> Int32
@@ -73,9 +75,9 @@ enum BLASThreads {
         return nil
     }()
 
-    /// Runs `body` with OpenBLAS limited to one thread when `workers > 1`.
-    static func singleThreaded<R>(when workers: Int, _ body: () throws -> R) rethrows -> R {
-        guard workers > 1, let (set, get) = functions else { return try body() }
+    /// Runs `body` with OpenBLAS limited to one thread.
+    static func singleThreaded<R>(_ body: () throws -> R) rethrows -> R {
+        guard let (set, get) = functions else { return try body() }
         pthread_mutex_lock(&lock)
         if depth == 0 { saved = get(); set(1) }
         depth += 1

@@ -104,6 +104,10 @@ public enum LinearLeastSquares {
     // MARK: - The solver
 
     static func solve(_ pr: Problem, _ options: LinearOptions) throws -> LinearFit {
+        try BLASThreads.singleThreaded { try solveUnguarded(pr, options) }
+    }
+
+    private static func solveUnguarded(_ pr: Problem, _ options: LinearOptions) throws -> LinearFit {
         try options.validate()
         let n = pr.source.rows, p = pr.source.cols, k = pr.data.cols
         guard n > 0 else { throw InferKitError.dimensionMismatch("the design has 0 rows") }

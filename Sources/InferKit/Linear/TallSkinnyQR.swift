@@ -39,7 +39,6 @@ struct TallSkinnyQR {
         stackC.withUnsafeMutableBufferPointer { sc in
         checks.withUnsafeMutableBufferPointer { ck in
         failures.withUnsafeMutableBufferPointer { fl in
-            BLASThreads.singleThreaded(when: workers) {
             Parallel.forEach(chunks: blocks, threads: threads) { b, worker in
                 let s = start(b), m = start(b + 1) - s
                 let a = scratchA + worker * maxRows * p
@@ -60,7 +59,6 @@ struct TallSkinnyQR {
                 for j in 0..<k {
                     for i in 0..<p { sc[b * p + i + j * stackRows] = y[i + j * m] }
                 }
-            }
             }
         }}}}
         sawNonFinite = checks.contains { !$0.isFinite }
