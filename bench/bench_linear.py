@@ -28,8 +28,14 @@ def workload():
     return A, y, sigma
 
 
-def median_time(fn, repeat=15):
-    fn()  # warm up
+def median_time(fn, repeat=20, warmup_seconds=0.5):
+    """Median wall time of fn() in steady state: fn is first called repeatedly for
+    `warmup_seconds` (not timed), so that the threads an earlier method left busy-waiting
+    (OpenBLAS keeps its workers spinning for a while after each call) have settled and every
+    method is measured the way a loop of fits sees it."""
+    t_end = time.perf_counter() + warmup_seconds
+    while time.perf_counter() < t_end:
+        fn()
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()

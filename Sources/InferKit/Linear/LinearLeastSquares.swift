@@ -343,34 +343,25 @@ public enum LinearLeastSquares {
         return out
     }
 
-    /// residuals = y - A theta for a dense design, in parallel over fixed row chunks.
+    /// residuals = y - A theta for a dense design (BLAS dgemm), in parallel over fixed row
+    /// chunks.
     static func denseResiduals(_ a: MatrixView, _ y: MatrixView, _ theta: [Double],
                                _ residuals: inout [Double], threads: Int) {
         let n = a.rows, p = a.cols, k = y.cols
         let chunk = 8192
         let chunks = (n + chunk - 1) / chunk
+        // Column-major view of A: a row-major A is A^T stored p x n with leading dimension p.
+        let rowMajor = a.colStride == 1
+        let lda = rowMajor ? a.rowStride : a.colStride
         theta.withUnsafeBufferPointer { th in
             residuals.withUnsafeMutableBufferPointer { res in
                 Parallel.forEach(chunks: chunks, threads: threads) { c, _ in
                     let lo = c * chunk, hi = min(n, lo + chunk)
-                    for rhs in 0..<k {
-                        let t = th.baseAddress! + rhs * p
-                        if a.colStride == 1 {
-                            for i in lo..<hi {
-                                let row = UnsafeBufferPointer(start: a.base + i * a.rowStride, count: p)
-                                var s = 0.0
-                                for j in 0..<p { s += row[j] * t[j] }
-                                res[i + rhs * n] = y[i, rhs] - s
-                            }
-                        } else {
-                            for i in lo..<hi {
-                                var s = 0.0
-                                let row = a.base + i * a.rowStride
-                                for j in 0..<p { s += row[j * a.colStride] * t[j] }
-                                res[i + rhs * n] = y[i, rhs] - s
-                            }
-                        }
-                    }
+                    for rhs in 0..<k { for i in lo..<hi { res[i + rhs * n] = y[i, rhs] } }
+                    let first = rowMajor ? a.base + lo * a.rowStride : a.base + lo
+                    cblas_dgemm(CblasColMajor, rowMajor ? CblasTrans : CblasNoTrans, CblasNoTrans,
+                                Int32(hi - lo), Int32(k), Int32(p), -1, first, Int32(lda),
+                                th.baseAddress!, Int32(p), 1, res.baseAddress! + lo, Int32(n))
                 }
             }
         }

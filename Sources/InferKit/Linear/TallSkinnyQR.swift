@@ -25,7 +25,7 @@ struct TallSkinnyQR {
         let stackRows = blocks * p
         var stackR = [Double](repeating: 0, count: stackRows * p)
         var stackC = [Double](repeating: 0, count: stackRows * k)
-        var checks = [Double](repeating: 0, count: blocks)
+        var checks = [Bool](repeating: true, count: blocks)
         var failures = [InferKitError?](repeating: nil, count: blocks)
         let workers = Parallel.workers(chunks: blocks, threads: threads)
         let maxRows = base + 1
@@ -44,8 +44,9 @@ struct TallSkinnyQR {
                 let a = scratchA + worker * maxRows * p
                 let y = scratchY + worker * maxRows * k
                 let tau = scratchT + worker * (p + workSize), work = tau + p
-                ck[b] = design.fill(start: s, count: m, weight: w, into: a, ld: m)
-                    + data.fill(start: s, count: m, weight: w, into: y, ld: m)
+                let finiteDesign = design.fill(start: s, count: m, weight: w, into: a, ld: m)
+                let finiteData = data.fill(start: s, count: m, weight: w, into: y, ld: m)
+                ck[b] = finiteDesign && finiteData
                 do {
                     try LAPACK.geqrf(m, p, a, m, tau, work: work, workSize)
                     try LAPACK.ormqr(transpose: true, m, k, p, a, m, tau, y, m, work: work, workSize)
@@ -61,7 +62,7 @@ struct TallSkinnyQR {
                 }
             }
         }}}}
-        sawNonFinite = checks.contains { !$0.isFinite }
+        sawNonFinite = checks.contains(false)
         r = [Double](repeating: 0, count: p * p)
         qty = [Double](repeating: 0, count: p * k)
         if sawNonFinite { return }
