@@ -238,6 +238,20 @@ ik_status_t ik_linear_result_stderr(const ik_linear_result_t* result, double* ou
 ik_status_t ik_linear_result_cov(const ik_linear_result_t* result, size_t rhs, double* out,
                                  size_t len);
 
+/**
+ * The covariance before scaling, (A^T W A)^-1 (the pseudo-inverse when rank-deficient),
+ * cols x cols; the covariance of rhs k is this times ik_linear_result_cov_scale()[k]. Reading
+ * these two avoids n_rhs calls of ik_linear_result_cov() when there are many right-hand sides.
+ */
+ik_status_t ik_linear_result_cov_unscaled(const ik_linear_result_t* result, double* out,
+                                          size_t len);
+
+/**
+ * Per right-hand side (n_rhs values): the factor applied to the unscaled covariance: 1 with
+ * absolute_sigma, chi2/dof otherwise (NaN when dof = 0, with IK_LINEAR_FLAG_NO_DOF).
+ */
+ik_status_t ik_linear_result_cov_scale(const ik_linear_result_t* result, double* out, size_t len);
+
 /** Correlation matrix cov_ij / sqrt(cov_ii cov_jj), cols x cols (the same for every rhs). */
 ik_status_t ik_linear_result_corr(const ik_linear_result_t* result, double* out, size_t len);
 

@@ -186,8 +186,9 @@ public func ik_linear_result_stderr(_ result: OpaquePointer?, _ out: UnsafeMutab
     guarded {
         let f = try linearResult(result)
         let k = f.rightHandSides
-        let se = (0..<k).map { f.standardErrors(rhs: $0) }
-        try write(out, len, f.cols * k, "stderr (cols x n_rhs)") { se[$0 % k][$0 / k] }
+        try write(out, len, f.cols * k, "stderr (cols x n_rhs)") {
+            (f.unscaledCovariance[$0 / k, $0 / k] * f.covarianceScale[$0 % k]).squareRoot()
+        }
     }
 }
 
@@ -204,6 +205,23 @@ public func ik_linear_result_cov(_ result: OpaquePointer?, _ rhs: Int, _ out: Un
     }
 }
 
+@_cdecl("ik_linear_result_cov_unscaled")
+public func ik_linear_result_cov_unscaled(_ result: OpaquePointer?, _ out: UnsafeMutablePointer<Double>?, _ len: Int) -> Int32 {
+    guarded {
+        let f = try linearResult(result)
+        let c = f.unscaledCovariance, p = f.cols
+        try write(out, len, p * p, "cov (cols x cols)") { c[$0 / p, $0 % p] }
+    }
+}
+
+@_cdecl("ik_linear_result_cov_scale")
+public func ik_linear_result_cov_scale(_ result: OpaquePointer?, _ out: UnsafeMutablePointer<Double>?, _ len: Int) -> Int32 {
+    guarded {
+        let f = try linearResult(result)
+        try write(out, len, f.rightHandSides, "cov scale (n_rhs)") { f.covarianceScale[$0] }
+    }
+}
+
 @_cdecl("ik_linear_result_corr")
 public func ik_linear_result_corr(_ result: OpaquePointer?, _ out: UnsafeMutablePointer<Double>?, _ len: Int) -> Int32 {
     guarded {
@@ -217,8 +235,7 @@ public func ik_linear_result_corr(_ result: OpaquePointer?, _ out: UnsafeMutable
 public func ik_linear_result_residuals(_ result: OpaquePointer?, _ out: UnsafeMutablePointer<Double>?, _ len: Int) -> Int32 {
     guarded {
         let f = try linearResult(result)
-        let k = f.rightHandSides, n = f.rows
-        try write(out, len, n * k, "residuals (rows x n_rhs)") { f.residuals[($0 / k) + ($0 % k) * n] }
+        try write(out, len, f.rows * f.rightHandSides, "residuals (rows x n_rhs)") { f.residuals[$0] }
     }
 }
 

@@ -58,7 +58,8 @@ public struct LinearFit: Sendable {
     /// Per right-hand side: the factor applied to `unscaledCovariance` (1 for absolute sigma,
     /// chi2/dof otherwise, NaN when dof = 0).
     public let covarianceScale: [Double]
-    /// Residuals y - A theta, column-major rows x rightHandSides.
+    /// Residuals y - A theta, row-major rows x rightHandSides: residual (i, k) at
+    /// `i * rightHandSides + k`.
     public let residuals: [Double]
     /// chi2 = sum ((y - A theta)/sigma)^2 per right-hand side.
     public let chiSquared: [Double]

@@ -221,17 +221,20 @@ public enum LinearLeastSquares {
         } else {
             for rhs in 0..<k {
                 let ax = pr.exact.product(Array(theta[(rhs * p)..<((rhs + 1) * p)]))
-                for i in 0..<n { residuals[i + rhs * n] = Double(Extended(y[i, rhs]) - ax[i]) }
+                for i in 0..<n { residuals[i * k + rhs] = Double(Extended(y[i, rhs]) - ax[i]) }
             }
         }
         var chi2 = [Double](repeating: 0, count: k)
-        for rhs in 0..<k {
-            var s = 0.0
-            for i in 0..<n {
-                let t = residuals[i + rhs * n] * (weights?[i] ?? 1)
-                s += t * t
+        residuals.withUnsafeBufferPointer { res in
+            chi2.withUnsafeMutableBufferPointer { c in
+                for i in 0..<n {
+                    let w = weights?[i] ?? 1
+                    for rhs in 0..<k {
+                        let t = res[i * k + rhs] * w
+                        c[rhs] += t * t
+                    }
+                }
             }
-            chi2[rhs] = s
         }
 
         // The caller's coefficients: theta = C theta_G for converted bases (monomials).
@@ -277,7 +280,7 @@ public enum LinearLeastSquares {
                 let s = try refinement.solve(y: { y[$0, rhs] },
                                              start: Array(theta[(rhs * p)..<((rhs + 1) * p)]))
                 for j in 0..<p { theta[j + rhs * p] = s.theta[j] }
-                for i in 0..<n { residuals[i + rhs * n] = s.residuals[i] }
+                for i in 0..<n { residuals[i * k + rhs] = s.residuals[i] }
                 chi2[rhs] = s.chi2
                 stepsTaken = max(stepsTaken, s.steps)
             }
@@ -288,22 +291,24 @@ public enum LinearLeastSquares {
 
         // 6. Goodness of fit and the covariance scale.
         let dof = n - rank
-        var r2 = [Double](repeating: 0, count: k)
-        for rhs in 0..<k {
-            var sw = 0.0, swy = 0.0
-            for i in 0..<n {
-                let w = weights.map { $0[i] * $0[i] } ?? 1
-                sw += w; swy += w * y[i, rhs]
-            }
-            let mean = pr.hasConstantColumn ? swy / sw : 0
-            var total = 0.0
-            for i in 0..<n {
-                let w = weights.map { $0[i] * $0[i] } ?? 1
-                let d = y[i, rhs] - mean
-                total += w * d * d
-            }
-            r2[rhs] = 1 - chi2[rhs] / total
+        // R^2, weighted by 1/sigma^2, row by row so that row-major data are read in order.
+        var sw = 0.0
+        var swy = [Double](repeating: 0, count: k)
+        for i in 0..<n {
+            let w = weights.map { $0[i] * $0[i] } ?? 1
+            sw += w
+            for rhs in 0..<k { swy[rhs] += w * y[i, rhs] }
         }
+        let means = swy.map { pr.hasConstantColumn ? $0 / sw : 0 }
+        var total = [Double](repeating: 0, count: k)
+        for i in 0..<n {
+            let w = weights.map { $0[i] * $0[i] } ?? 1
+            for rhs in 0..<k {
+                let d = y[i, rhs] - means[rhs]
+                total[rhs] += w * d * d
+            }
+        }
+        let r2 = (0..<k).map { 1 - chi2[$0] / total[$0] }
         let covScale = chi2.map { options.absoluteSigma ? 1 : (dof > 0 ? $0 / Double(dof) : .nan) }
         var singularValues = sv
         if n < p { singularValues = Array(sv.prefix(n)) }
@@ -343,25 +348,26 @@ public enum LinearLeastSquares {
         return out
     }
 
-    /// residuals = y - A theta for a dense design (BLAS dgemm), in parallel over fixed row
-    /// chunks.
+    /// residuals = y - A theta (row-major rows x k) for a dense design by BLAS dgemm, in
+    /// parallel over fixed row chunks.
     static func denseResiduals(_ a: MatrixView, _ y: MatrixView, _ theta: [Double],
                                _ residuals: inout [Double], threads: Int) {
         let n = a.rows, p = a.cols, k = y.cols
-        let chunk = 8192
+        let chunk = max(1, 65536 / max(k, p))
         let chunks = (n + chunk - 1) / chunk
-        // Column-major view of A: a row-major A is A^T stored p x n with leading dimension p.
         let rowMajor = a.colStride == 1
         let lda = rowMajor ? a.rowStride : a.colStride
         theta.withUnsafeBufferPointer { th in
             residuals.withUnsafeMutableBufferPointer { res in
                 Parallel.forEach(chunks: chunks, threads: threads) { c, _ in
                     let lo = c * chunk, hi = min(n, lo + chunk)
-                    for rhs in 0..<k { for i in lo..<hi { res[i + rhs * n] = y[i, rhs] } }
+                    for i in lo..<hi { for rhs in 0..<k { res[i * k + rhs] = y[i, rhs] } }
+                    // Row-major R (m x k) -= A (m x p) Theta, with Theta stored p x k
+                    // column-major, i.e. Theta^T row-major.
                     let first = rowMajor ? a.base + lo * a.rowStride : a.base + lo
-                    cblas_dgemm(CblasColMajor, rowMajor ? CblasTrans : CblasNoTrans, CblasNoTrans,
+                    cblas_dgemm(CblasRowMajor, rowMajor ? CblasNoTrans : CblasTrans, CblasTrans,
                                 Int32(hi - lo), Int32(k), Int32(p), -1, first, Int32(lda),
-                                th.baseAddress!, Int32(p), 1, res.baseAddress! + lo, Int32(n))
+                                th.baseAddress!, Int32(p), 1, res.baseAddress! + lo * k, Int32(k))
                 }
             }
         }

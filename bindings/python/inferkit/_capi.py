@@ -216,6 +216,26 @@ SIGNATURES = {
             ctypes.c_size_t,
         ),
     ),
+    # ik_status_t ik_linear_result_cov_unscaled(const ik_linear_result_t *result, double *out,
+    #     size_t len)
+    "ik_linear_result_cov_unscaled": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_linear_result_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_linear_result_cov_scale(const ik_linear_result_t *result, double *out, size_t
+    #     len)
+    "ik_linear_result_cov_scale": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_linear_result_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
     # ik_status_t ik_linear_result_corr(const ik_linear_result_t *result, double *out, size_t len)
     "ik_linear_result_corr": (
         ik_status_t,
@@ -308,6 +328,8 @@ FUNCTIONS = (
     "ik_linear_result_params",
     "ik_linear_result_stderr",
     "ik_linear_result_cov",
+    "ik_linear_result_cov_unscaled",
+    "ik_linear_result_cov_scale",
     "ik_linear_result_corr",
     "ik_linear_result_residuals",
     "ik_linear_result_chi2",

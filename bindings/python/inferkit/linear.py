@@ -330,9 +330,9 @@ class LinearFit:
         r2 = self._read(lib.ik_linear_result_r2, (k,))
         self.corr = self._read(lib.ik_linear_result_corr, (p, p))
         self.singular_values = self._read(lib.ik_linear_result_singular_values, (min(n, p),))
-        cov = np.empty((k, p, p), dtype=np.float64)
-        for rhs in range(k):
-            check(lib.ik_linear_result_cov(handle, rhs, _pointer(cov[rhs]), p * p))
+        unscaled = self._read(lib.ik_linear_result_cov_unscaled, (p, p))
+        scale = self._read(lib.ik_linear_result_cov_scale, (k,))
+        cov = unscaled[None, :, :] * scale[:, None, None]
         if self._multiple:
             self.params, self.stderr, self.residuals = params, stderr, residuals
             self.chi2, self.r2, self.cov = chi2, r2, cov
