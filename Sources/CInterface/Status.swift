@@ -16,22 +16,6 @@ enum Status: Int32 {
     case noMemory = 8
     case `internal` = 9
 
-    /// The constant's name in the header.
-    var name: String {
-        switch self {
-        case .ok: return "IK_OK"
-        case .invalidArgument: return "IK_ERR_INVALID_ARGUMENT"
-        case .dimension: return "IK_ERR_DIMENSION"
-        case .nonFinite: return "IK_ERR_NONFINITE"
-        case .singular: return "IK_ERR_SINGULAR"
-        case .notConverged: return "IK_ERR_NOT_CONVERGED"
-        case .callback: return "IK_ERR_CALLBACK"
-        case .parse: return "IK_ERR_PARSE"
-        case .noMemory: return "IK_ERR_NO_MEMORY"
-        case .internal: return "IK_ERR_INTERNAL"
-        }
-    }
-
     /// The status of a core error.
     init(_ error: InferKitError) {
         switch error {

@@ -44,6 +44,7 @@ public enum LinearLeastSquares {
         guard x.count == data.rows else {
             throw InferKitError.dimensionMismatch("x has \(x.count) values but \(data.name) has \(data.rows) rows")
         }
+        guard x.count > 0 else { throw InferKitError.dimensionMismatch("x has 0 values") }
         try requireFinite(x, name: "x")
         let spec = try BasisSpec(kind: kind, degree: degree, x: x, domain: domain, period: period)
         let problem: Problem
@@ -91,6 +92,7 @@ public enum LinearLeastSquares {
 
     /// Whether some column is constant and non-zero (an intercept), for R².
     static func hasConstantColumn(_ a: MatrixView) -> Bool {
+        guard a.rows > 0 else { return false }
         for j in 0..<a.cols {
             let first = a[0, j]
             if first == 0 || !first.isFinite { continue }
@@ -113,6 +115,12 @@ public enum LinearLeastSquares {
         guard n > 0 else { throw InferKitError.dimensionMismatch("the design has 0 rows") }
         guard p > 0 else { throw InferKitError.dimensionMismatch("the design has 0 columns") }
         guard k > 0 else { throw InferKitError.dimensionMismatch("\(pr.data.name) has 0 columns (right-hand sides)") }
+        // LAPACK and CBLAS index with 32-bit integers.
+        let limit = Int(Int32.max)
+        guard n <= limit, p <= limit, k <= limit else {
+            throw InferKitError.dimensionMismatch(
+                "the problem has \(n) rows, \(p) columns and \(k) right-hand sides: LAPACK's 32-bit indices allow at most \(limit) of each")
+        }
         var weights: [Double]? = nil
         if let s = pr.sigma {
             guard s.count == n else {

@@ -311,6 +311,22 @@ static void test_absolute_sigma(void) {
         CHECK_CLOSE(cov_rel[j], cov_abs[j] * chi2 / (double)info.dof, 1e-13, 0.0);
     }
     for (j = 0; j < NC; j++) CHECK_CLOSE(se_rel[j], se_abs[j] * sqrt(chi2 / (double)info.dof), 1e-13, 0.0);
+    {
+        /* The unscaled covariance times the scale is the covariance, for both readings of sigma. */
+        double unscaled[NC * NC], scale_rel, scale_abs;
+        CHECK_OK(ik_linear_result_cov_unscaled(rr, unscaled, NC * NC));
+        CHECK_OK(ik_linear_result_cov_scale(rr, &scale_rel, 1));
+        CHECK_OK(ik_linear_result_cov_scale(ra, &scale_abs, 1));
+        CHECK_CLOSE(scale_rel, chi2 / (double)info.dof, 1e-15, 0.0);
+        CHECK(scale_abs == 1.0);
+        for (j = 0; j < NC * NC; j++) {
+            CHECK_CLOSE(unscaled[j], cov_abs[j], 1e-15, 0.0);
+            CHECK_CLOSE(unscaled[j] * scale_rel, cov_rel[j], 1e-15, 0.0);
+        }
+        CHECK_STATUS(ik_linear_result_cov_unscaled(rr, unscaled, NC * NC - 1), IK_ERR_DIMENSION);
+        CHECK_STATUS(ik_linear_result_cov_scale(rr, NULL, 1), IK_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(ik_linear_result_cov_scale(NULL, &scale_rel, 1), IK_ERR_INVALID_ARGUMENT);
+    }
     ik_linear_result_free(rr);
     ik_linear_result_free(ra);
 }
