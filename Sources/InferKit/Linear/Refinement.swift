@@ -154,21 +154,6 @@ struct Refinement {
 
     /// R^-1 R^-T from this factorisation.
     private func unrefinedCovariance() -> DenseMatrix {
-        var rinv = [Double](repeating: 0, count: p * p)
-        for i in 0..<p { rinv[i + i * p] = 1 }
-        factors.withUnsafeBufferPointer { f in
-            rinv.withUnsafeMutableBufferPointer { b in
-                LAPACK.trsm(transpose: false, p, p, f.baseAddress!, n, b.baseAddress!, p)
-            }
-        }
-        var cov = DenseMatrix(rows: p, cols: p)
-        for j in 0..<p {
-            for i in 0..<p {
-                var s = 0.0
-                for k in max(i, j)..<p { s += rinv[i + k * p] * rinv[j + k * p] }
-                cov[i, j] = s
-            }
-        }
-        return cov
+        factors.withUnsafeBufferPointer { inverseGram(upper: $0.baseAddress!, ld: n, p) }
     }
 }

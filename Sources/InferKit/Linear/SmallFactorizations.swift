@@ -106,22 +106,29 @@ struct PivotedQR {
         }
         var z = [Double](repeating: 0, count: n * k)
         for col in 0..<k { for i in 0..<n { z[pivots[i] + col * n] = b[i + col * n] } }
-        var rinv = [Double](repeating: 0, count: n * n)
-        for i in 0..<n { rinv[i + i * n] = 1 }
-        factors.withUnsafeBufferPointer { f in
-            rinv.withUnsafeMutableBufferPointer { r in
-                LAPACK.trsm(transpose: false, n, n, f.baseAddress!, n, r.baseAddress!, n)
-            }
-        }
+        let gram = factors.withUnsafeBufferPointer { inverseGram(upper: $0.baseAddress!, ld: n, n) }
         var cov = DenseMatrix(rows: n, cols: n)
-        for j in 0..<n {
-            for i in 0...j {
-                var s = 0.0
-                for l in j..<n { s += rinv[i + l * n] * rinv[j + l * n] }
-                cov[pivots[i], pivots[j]] = s
-                cov[pivots[j], pivots[i]] = s
-            }
-        }
+        for j in 0..<n { for i in 0..<n { cov[pivots[i], pivots[j]] = gram[i, j] } }
         return (z, cov)
     }
+}
+
+/// (R^T R)^-1 = R^-1 R^-T for the n x n upper-triangular R stored at `upper` with leading
+/// dimension `ld`: the covariance factor of a least-squares problem whose QR factor is R.
+func inverseGram(upper r: UnsafePointer<Double>, ld: Int, _ n: Int) -> DenseMatrix {
+    var rinv = [Double](repeating: 0, count: n * n)
+    for i in 0..<n { rinv[i + i * n] = 1 }
+    rinv.withUnsafeMutableBufferPointer { b in
+        LAPACK.trsm(transpose: false, n, n, r, ld, b.baseAddress!, n)
+    }
+    var gram = DenseMatrix(rows: n, cols: n)
+    for j in 0..<n {
+        for i in 0...j {
+            var s = 0.0
+            for l in j..<n { s += rinv[i + l * n] * rinv[j + l * n] }
+            gram[i, j] = s
+            gram[j, i] = s
+        }
+    }
+    return gram
 }
