@@ -231,3 +231,21 @@ import Testing
         #expect(abs(Double((q * Extended(3) - Extended(1)))) < 1e-31)
     }
 }
+
+@Suite struct ScalingTests {
+    /// Columns of very different magnitude (1e-170 and 1e170) are neither lost nor overflowed:
+    /// the equilibration uses a scaled norm and exact powers of two.
+    @Test func extremeColumnScales() throws {
+        let n = 20
+        var a = [Double](), y = [Double]()
+        for i in 0..<n {
+            let x = Double(i) / Double(n)
+            a += [1e-170, 1e170 * x]
+            y.append(2 + 3 * x)
+        }
+        let f = try fit(a, rows: n, cols: 2, y: y)
+        #expect(abs(f.parameters[0] * 1e-170 - 2) < 1e-13)
+        #expect(abs(f.parameters[1] * 1e170 - 3) < 1e-13)
+        #expect(f.conditionNumber < 10)
+    }
+}

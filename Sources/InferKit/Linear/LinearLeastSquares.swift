@@ -170,9 +170,8 @@ public enum LinearLeastSquares {
         // 2. Exact equilibration by powers of two; all-zero columns; too few rows.
         var scale = [Double](repeating: 1, count: p)
         for j in 0..<p {
-            var norm = 0.0
-            for i in 0..<m { norm += core[i + j * m] * core[i + j * m] }
-            norm = norm.squareRoot()
+            // BLAS dnrm2 scales as it sums, so neither huge nor tiny columns over/underflow.
+            let norm = core.withUnsafeBufferPointer { cblas_dnrm2(Int32(m), $0.baseAddress! + j * m, 1) }
             if norm == 0 {
                 if !allowDeficient {
                     throw InferKitError.singular(
