@@ -205,8 +205,9 @@ def lstsq(A, y, sigma=None, absolute_sigma=False, method="qr", rcond=None,
         rcond: relative cut-off for rank decisions; ``None`` means eps * max(n, p).
         allow_rank_deficient: return the minimum-norm solution of a rank-deficient problem
             (and set ``rank_deficient``) instead of raising :class:`SingularError`.
-        refine: extended-precision refinement steps: ``None`` = automatic (when the condition
-            number exceeds 1e4), 0 = never, k > 0 = up to k steps.
+        refine: refinement with double-double residuals against ``A`` itself: ``None`` =
+            automatic (when the forward error bound eps (cond + cond**2 |r| / (|A| |theta|))
+            exceeds 1e-13; always for monomial polyfit), 0 = never, k > 0 = up to k steps.
         n_threads: threads for large problems, 0 = all cores (results do not depend on it).
 
     Returns a :class:`LinearFit`. Raises an :class:`InferKitError` subclass on bad input or a
