@@ -29,7 +29,7 @@ public enum LinearLeastSquares {
         let problem = Problem(source: MatrixRowSource(view: design), data: data, sigma: sigma,
                               exact: DenseExtendedDesign(a: design), conversion: nil,
                               output: nil, designName: design.name, basis: nil, factoredBasis: nil,
-                              hasConstantColumn: hasConstantColumn(design),
+                              hasConstantColumn: nil,
                               requireFinite: { try design.requireFinite() })
         return try solve(problem, options)
     }
@@ -85,22 +85,10 @@ public enum LinearLeastSquares {
         let designName: String
         let basis: BasisSpec?
         let factoredBasis: BasisSpec?
-        let hasConstantColumn: Bool
+        /// Whether the design has an intercept column (nil: found while factorising).
+        let hasConstantColumn: Bool?
         /// Throws the named error for a non-finite design element.
         let requireFinite: () throws -> Void
-    }
-
-    /// Whether some column is constant and non-zero (an intercept), for R².
-    static func hasConstantColumn(_ a: MatrixView) -> Bool {
-        guard a.rows > 0 else { return false }
-        for j in 0..<a.cols {
-            let first = a[0, j]
-            if first == 0 || !first.isFinite { continue }
-            var constant = true
-            for i in 1..<a.rows where a[i, j] != first { constant = false; break }
-            if constant { return true }
-        }
-        return false
     }
 
     // MARK: - The solver
@@ -141,6 +129,7 @@ public enum LinearLeastSquares {
         let m = min(n, p)
         var core: [Double]
         var rotated: [Double]
+        var constantColumn: Bool
         if n >= p {
             let qr = try weights.withUnsafeBufferPointerIfPresent { w in
                 try TallSkinnyQR(design: pr.source, data: dataSource, weight: w, threads: threads)
@@ -152,19 +141,23 @@ public enum LinearLeastSquares {
             }
             core = qr.r
             rotated = qr.qty
+            constantColumn = pr.hasConstantColumn ?? qr.constantColumns.contains(true)
         } else {
             try pr.requireFinite()
             try pr.data.requireFinite()
             core = [Double](repeating: 0, count: n * p)
             rotated = [Double](repeating: 0, count: n * k)
+            var flags = [UInt8](repeating: 1, count: p)
             weights.withUnsafeBufferPointerIfPresent { w in
                 core.withUnsafeMutableBufferPointer { c in
-                    _ = pr.source.fill(start: 0, count: n, weight: w?.baseAddress, into: c.baseAddress!, ld: n)
+                    _ = pr.source.fill(start: 0, count: n, weight: w?.baseAddress, into: c.baseAddress!,
+                                       ld: n, constant: &flags)
                 }
                 rotated.withUnsafeMutableBufferPointer { c in
                     _ = dataSource.fill(start: 0, count: n, weight: w?.baseAddress, into: c.baseAddress!, ld: n)
                 }
             }
+            constantColumn = pr.hasConstantColumn ?? flags.contains(1)
         }
 
         // 2. Exact equilibration by powers of two; all-zero columns; too few rows.
@@ -306,7 +299,7 @@ public enum LinearLeastSquares {
             sw += w
             for rhs in 0..<k { swy[rhs] += w * y[i, rhs] }
         }
-        let means = swy.map { pr.hasConstantColumn ? $0 / sw : 0 }
+        let means = swy.map { constantColumn ? $0 / sw : 0 }
         var total = [Double](repeating: 0, count: k)
         for i in 0..<n {
             let w = weights.map { $0[i] * $0[i] } ?? 1
@@ -322,7 +315,7 @@ public enum LinearLeastSquares {
         return LinearFit(rows: n, cols: p, rightHandSides: k, parameters: theta,
                          unscaledCovariance: covariance, covarianceScale: covScale,
                          residuals: residuals, chiSquared: chi2, rSquared: r2,
-                         rSquaredCentered: pr.hasConstantColumn, rank: rank,
+                         rSquaredCentered: constantColumn, rank: rank,
                          degreesOfFreedom: dof, conditionNumber: cond,
                          singularValues: singularValues, refinementSteps: stepsTaken,
                          method: options.method, absoluteSigma: options.absoluteSigma,
@@ -372,9 +365,15 @@ public enum LinearLeastSquares {
                     // Row-major R (m x k) -= A (m x p) Theta, with Theta stored p x k
                     // column-major, i.e. Theta^T row-major.
                     let first = rowMajor ? a.base + lo * a.rowStride : a.base + lo
-                    cblas_dgemm(CblasRowMajor, rowMajor ? CblasNoTrans : CblasTrans, CblasTrans,
-                                Int32(hi - lo), Int32(k), Int32(p), -1, first, Int32(lda),
-                                th.baseAddress!, Int32(p), 1, res.baseAddress! + lo * k, Int32(k))
+                    if k == 1 {  // dgemv: dgemm would pack A for a single column
+                        cblas_dgemv(rowMajor ? CblasRowMajor : CblasColMajor, CblasNoTrans,
+                                    Int32(hi - lo), Int32(p), -1, first, Int32(lda),
+                                    th.baseAddress!, 1, 1, res.baseAddress! + lo, 1)
+                    } else {
+                        cblas_dgemm(CblasRowMajor, rowMajor ? CblasNoTrans : CblasTrans, CblasTrans,
+                                    Int32(hi - lo), Int32(k), Int32(p), -1, first, Int32(lda),
+                                    th.baseAddress!, Int32(p), 1, res.baseAddress! + lo * k, Int32(k))
+                    }
                 }
             }
         }

@@ -11,6 +11,8 @@ struct TallSkinnyQR {
     var qty: [Double]
     /// True when some element of the design or the data was NaN or infinite.
     var sawNonFinite: Bool
+    /// Per column: every value equals the column's non-zero value in row 0 (an intercept).
+    var constantColumns: [Bool]
 
     /// Rows per block: about 256 KiB of design, and at least twice the column count.
     static func blockRows(cols: Int) -> Int { max(2 * cols, 32768 / max(cols, 1)) }
@@ -27,6 +29,7 @@ struct TallSkinnyQR {
         var stackC = [Double](repeating: 0, count: stackRows * k)
         var checks = [Bool](repeating: true, count: blocks)
         var failures = [InferKitError?](repeating: nil, count: blocks)
+        var constant = [UInt8](repeating: 1, count: blocks * p)
         let workers = Parallel.workers(chunks: blocks, threads: threads)
         let maxRows = base + 1
         let scratchA = UnsafeMutablePointer<Double>.allocate(capacity: workers * maxRows * p)
@@ -39,12 +42,14 @@ struct TallSkinnyQR {
         stackC.withUnsafeMutableBufferPointer { sc in
         checks.withUnsafeMutableBufferPointer { ck in
         failures.withUnsafeMutableBufferPointer { fl in
+        constant.withUnsafeMutableBufferPointer { cf in
             Parallel.forEach(chunks: blocks, threads: threads) { b, worker in
                 let s = start(b), m = start(b + 1) - s
                 let a = scratchA + worker * maxRows * p
                 let y = scratchY + worker * maxRows * k
                 let tau = scratchT + worker * (p + workSize), work = tau + p
-                let finiteDesign = design.fill(start: s, count: m, weight: w, into: a, ld: m)
+                let finiteDesign = design.fill(start: s, count: m, weight: w, into: a, ld: m,
+                                               constant: cf.baseAddress! + b * p)
                 let finiteData = data.fill(start: s, count: m, weight: w, into: y, ld: m)
                 ck[b] = finiteDesign && finiteData
                 do {
@@ -61,8 +66,9 @@ struct TallSkinnyQR {
                     for i in 0..<p { sc[b * p + i + j * stackRows] = y[i + j * m] }
                 }
             }
-        }}}}
+        }}}}}
         sawNonFinite = checks.contains(false)
+        constantColumns = (0..<p).map { j in (0..<blocks).allSatisfy { constant[$0 * p + j] != 0 } }
         r = [Double](repeating: 0, count: p * p)
         qty = [Double](repeating: 0, count: p * k)
         if sawNonFinite { return }

@@ -7,9 +7,20 @@ protocol WeightedRowSource {
     var cols: Int { get }
     /// Writes rows start ..< start + count, each multiplied by `weight[i]` (or 1 when nil), into
     /// the column-major block `out` with leading dimension `ld`. Returns false exactly when
-    /// some element read was NaN or infinite (the check costs no extra pass).
+    /// some element read was NaN or infinite (the check costs no extra pass). When `constant`
+    /// is given (cols flags), flag j is set to 0 unless every value read in column j equals the
+    /// column's non-zero value in row 0, so an intercept column is found in the same pass.
     func fill(start: Int, count: Int, weight: UnsafePointer<Double>?,
-              into out: UnsafeMutablePointer<Double>, ld: Int) -> Bool
+              into out: UnsafeMutablePointer<Double>, ld: Int,
+              constant: UnsafeMutablePointer<UInt8>?) -> Bool
+}
+
+extension WeightedRowSource {
+    /// `fill` without the constant-column flags.
+    func fill(start: Int, count: Int, weight: UnsafePointer<Double>?,
+              into out: UnsafeMutablePointer<Double>, ld: Int) -> Bool {
+        fill(start: start, count: count, weight: weight, into: out, ld: ld, constant: nil)
+    }
 }
 
 /// Rows of a caller's matrix view (the design of `ik_linear_fit`, or the data y).
@@ -19,11 +30,25 @@ struct MatrixRowSource: WeightedRowSource {
     var cols: Int { view.cols }
 
     func fill(start: Int, count: Int, weight: UnsafePointer<Double>?,
-              into out: UnsafeMutablePointer<Double>, ld: Int) -> Bool {
+              into out: UnsafeMutablePointer<Double>, ld: Int,
+              constant: UnsafeMutablePointer<UInt8>?) -> Bool {
         // An integer OR of "not finite" flags: no floating-point dependency chain, so the
         // copy runs at memory speed.
         var bad: UInt8 = 0
         let rs = view.rowStride, cs = view.colStride
+        if let constant {
+            for j in 0..<cols {
+                let reference = view[0, j]
+                if reference == 0 { constant[j] = 0; continue }
+                if constant[j] == 0 { continue }
+                // Exits at the first difference, so only constant columns are read in full,
+                // and those reads bring the block into cache for the copy below.
+                for i in start..<(start + count) where view[i, j] != reference {
+                    constant[j] = 0
+                    break
+                }
+            }
+        }
         if cs == 1 {
             // Row-major source: read rows contiguously, write the column-major block.
             for i in 0..<count {
@@ -66,7 +91,8 @@ struct BasisRowSource: WeightedRowSource {
     var cols: Int { spec.columns }
 
     func fill(start: Int, count: Int, weight: UnsafePointer<Double>?,
-              into out: UnsafeMutablePointer<Double>, ld: Int) -> Bool {
+              into out: UnsafeMutablePointer<Double>, ld: Int,
+              constant: UnsafeMutablePointer<UInt8>?) -> Bool {
         for i in 0..<count {
             spec.fillRow(x: x[start + i], scale: weight?[start + i] ?? 1, out + i, stride: ld)
         }
