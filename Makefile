@@ -6,13 +6,13 @@ SONAME := libinferkit.so.0
 LIB := $(BUILD)/libinferkit.so
 CC ?= cc
 CFLAGS_TEST := -std=c99 -Wall -Wextra -Werror -pedantic -O2 -Iinclude
-SYSTEM_PACKAGES := liblapacke-dev libopenblas-dev libffi-dev
+SYSTEM_PACKAGES := liblapacke-dev libopenblas-dev libffi-dev gfortran
 SWIFT_RELEASE := swift build -c release --product inferkit \
 	-Xswiftc -static-stdlib \
 	-Xlinker --version-script=$(CURDIR)/tools/exports.map \
 	-Xlinker -soname=$(SONAME)
 
-.PHONY: all lib deps pydeps test test-swift test-c test-python demo bench capi clean
+.PHONY: all lib deps pydeps test test-swift test-c test-fortran test-python demo bench capi clean
 
 all: lib
 
@@ -40,13 +40,16 @@ lib: deps
 capi:
 	$(PYTHON) tools/gen_capi.py include/inferkit.h bindings/python/inferkit/_capi.py
 
-test: lib pydeps test-swift test-c test-python
+test: lib pydeps test-swift test-c test-fortran test-python
 
 test-swift: deps
 	swift test
 
 test-c: lib
 	@$(MAKE) -s -C bindings/c test
+
+test-fortran: lib
+	@$(MAKE) -s -C bindings/fortran test
 
 test-python: lib pydeps
 	cd bindings/python && $(PYTHON) -m pytest -q tests
@@ -59,4 +62,4 @@ bench: lib pydeps
 	PYTHONPATH=bindings/python $(PYTHON) bench/bench_linear.py
 
 clean:
-	rm -rf .build $(BUILD) demo-output bindings/c/bin
+	rm -rf .build $(BUILD) demo-output bindings/c/bin bindings/fortran/bin
