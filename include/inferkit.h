@@ -292,6 +292,124 @@ ik_status_t ik_linear_predict_x(const ik_linear_result_t* result, const double* 
 /** Release a result. NULL is a no-op; a pointer that is not a live result is ignored. */
 void ik_linear_result_free(ik_linear_result_t* result);
 
+/* ------------------------------------------------------------------------------------------ */
+/* Splines and simple non-parametric regressors (ik_spline_*, ik_interp_*)                    */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * Opaque B-spline of degree k: knots t[0..n_t), coefficients c[0..n_c), n_c = n_t - k - 1,
+ * s(x) = sum_j c_j B_{j,k;t}(x) (de Boor's normalised B-splines, as scipy.interpolate.BSpline).
+ * The base interval is [t[k], t[n_t - k - 1]]. Free with ik_spline_free().
+ */
+typedef struct ik_spline_t ik_spline_t;
+
+/** Boundary conditions of ik_spline_interp(). */
+enum ik_spline_bc {
+    IK_SPLINE_NOT_A_KNOT = 0,  /**< scipy's default: interior knots from the data, no end conditions */
+    IK_SPLINE_NATURAL = 1,     /**< k = 3 only: s'' = 0 at both ends (scipy's bc_type="natural") */
+    IK_SPLINE_CLAMPED = 2      /**< k = 3 only: s' = 0 at both ends (scipy's bc_type="clamped") */
+};
+
+/** Out-of-interval behaviour of ik_spline_evaluate(). */
+enum ik_spline_extrapolate {
+    IK_SPLINE_NAN_OUTSIDE = 0,  /**< NaN outside the base interval (scipy's extrapolate=False) */
+    IK_SPLINE_EXTRAPOLATE = 1   /**< continue the first and last polynomial pieces (scipy's default) */
+};
+
+/**
+ * A spline from its knots and coefficients. t: n_t finite, non-decreasing knots, no knot
+ * repeated more than k + 1 times, t[k] < t[n_t - k - 1]; c: n_c = n_t - k - 1 finite values;
+ * 0 <= k <= 20.
+ */
+ik_status_t ik_spline_create(const double* t, size_t n_t, const double* c, size_t n_c, int32_t k,
+                             ik_spline_t** spline);
+
+/**
+ * Weighted least-squares spline with given knots (scipy.interpolate.make_lsq_spline):
+ * minimise sum_i (w_i (y_i - s(x_i)))^2, solved by a banded QR (Givens rotations) of the
+ * B-spline design, never the normal equations.
+ *  x       n finite abscissae, non-decreasing, inside [t[k], t[n_t - k - 1]]
+ *  y       n finite values
+ *  w       n finite weights > 0 (1/sigma), or NULL (all 1)
+ *  t, n_t  knots as for ik_spline_create; the data must satisfy the Schoenberg-Whitney
+ *          conditions (every coefficient needs data under its B-spline), else IK_ERR_SINGULAR
+ * The result also holds the coefficient covariance (R^T R)^-1 (see ik_spline_covariance).
+ */
+ik_status_t ik_spline_lsq(const double* x, size_t n, const double* y, const double* w,
+                          const double* t, size_t n_t, int32_t k, ik_spline_t** spline);
+
+/**
+ * Interpolating spline of degree k through (x_i, y_i) (scipy.interpolate.make_interp_spline):
+ * x strictly increasing, n >= k + 1; knots chosen as scipy does (not-a-knot: the data with the
+ * (k-1)/2 points next to each end removed for odd k, midpoints for even k); bc one of
+ * IK_SPLINE_* (NATURAL and CLAMPED need k = 3; their knots are the data points).
+ */
+ik_status_t ik_spline_interp(const double* x, size_t n, const double* y, int32_t k, int32_t bc,
+                             ik_spline_t** spline);
+
+/** Sizes of a spline: number of knots, of coefficients, and the degree. */
+ik_status_t ik_spline_info(const ik_spline_t* spline, size_t* n_t, size_t* n_c, int32_t* k);
+
+/** The knots (n_t values). */
+ik_status_t ik_spline_knots(const ik_spline_t* spline, double* out, size_t len);
+
+/** The coefficients (n_c values). */
+ik_status_t ik_spline_coefficients(const ik_spline_t* spline, double* out, size_t len);
+
+/**
+ * The nu-th derivative (nu >= 0; nu > k gives 0) at x[0..n) into out[0..n), with
+ * extrapolate one of IK_SPLINE_NAN_OUTSIDE or IK_SPLINE_EXTRAPOLATE. NaN in x gives NaN.
+ */
+ik_status_t ik_spline_evaluate(const ik_spline_t* spline, const double* x, size_t n, int32_t nu,
+                               int32_t extrapolate, double* out);
+
+/**
+ * The definite integral of the spline from a to b (a > b gives the negative), with the same
+ * extrapolate choices as evaluation (NaN outside: the integral over the part inside).
+ */
+ik_status_t ik_spline_integrate(const ik_spline_t* spline, double a, double b,
+                                int32_t extrapolate, double* out);
+
+/**
+ * Covariance of the coefficients of an ik_spline_lsq() result, n_c x n_c row-major:
+ * (B^T W^2 B)^-1, scaled by chi2 / (n - n_c) unless absolute_sigma is 1 (the weights are then
+ * 1/sigma of absolute errors). IK_ERR_INVALID_ARGUMENT for splines not made by ik_spline_lsq.
+ */
+ik_status_t ik_spline_covariance(const ik_spline_t* spline, int32_t absolute_sigma, double* out,
+                                 size_t len);
+
+/**
+ * Standard error of an ik_spline_lsq() fit at x[0..n): sqrt(b(x)^T cov b(x)) with b(x) the
+ * B-spline values (the prediction band, without the noise); covariance as above.
+ */
+ik_status_t ik_spline_predict_std(const ik_spline_t* spline, const double* x, size_t n,
+                                  int32_t absolute_sigma, double* out);
+
+/**
+ * The B-spline design matrix of knots t and degree k at x[0..n): element (i, j) is the nu-th
+ * derivative of B_j at x_i (x inside the base interval), n x (n_t - k - 1) in layout.
+ */
+ik_status_t ik_spline_design_matrix(const double* t, size_t n_t, int32_t k, const double* x,
+                                    size_t n, int32_t nu, int32_t layout, double* out,
+                                    size_t out_len);
+
+/** Release a spline. NULL is a no-op; a pointer that is not a live spline is ignored. */
+void ik_spline_free(ik_spline_t* spline);
+
+/**
+ * Piecewise-linear interpolation of (xp, fp) at x[0..n) (numpy.interp): xp strictly
+ * increasing, n_p >= 1; outside [xp[0], xp[n_p - 1]] the end values.
+ */
+ik_status_t ik_interp_linear(const double* xp, const double* fp, size_t n_p, const double* x,
+                             size_t n, double* out);
+
+/**
+ * Nearest-neighbour interpolation of (xp, fp) at x[0..n) (scipy interp1d kind="nearest"
+ * inside, end values outside): xp strictly increasing; a tie takes the left neighbour.
+ */
+ik_status_t ik_interp_nearest(const double* xp, const double* fp, size_t n_p, const double* x,
+                              size_t n, double* out);
+
 #ifdef __cplusplus
 }
 #endif

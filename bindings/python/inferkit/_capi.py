@@ -51,6 +51,15 @@ IK_LINEAR_FLAG_ILL_CONDITIONED = 2
 IK_LINEAR_FLAG_NO_DOF = 4
 IK_LINEAR_FLAG_REFINED = 8
 
+# enum ik_spline_bc
+IK_SPLINE_NOT_A_KNOT = 0
+IK_SPLINE_NATURAL = 1
+IK_SPLINE_CLAMPED = 2
+
+# enum ik_spline_extrapolate
+IK_SPLINE_NAN_OUTSIDE = 0
+IK_SPLINE_EXTRAPOLATE = 1
+
 
 # --------------------------------- types ----------------------------------
 
@@ -67,6 +76,12 @@ class ik_linear_result_t(ctypes.Structure):
 
 class ik_linear_info_t(ctypes.Structure):
     """Struct ``ik_linear_info_t`` of the C header."""
+
+
+class ik_spline_t(ctypes.Structure):
+    """Opaque handle ``ik_spline_t`` of the C header, used through ctypes.POINTER."""
+
+    _fields_ = []
 
 
 ik_status_t = ctypes.c_int32
@@ -311,6 +326,167 @@ SIGNATURES = {
     ),
     # void ik_linear_result_free(ik_linear_result_t *result)
     "ik_linear_result_free": (None, (ctypes.POINTER(ik_linear_result_t),)),
+    # ik_status_t ik_spline_create(const double *t, size_t n_t, const double *c, size_t n_c,
+    #     int32_t k, ik_spline_t **spline)
+    "ik_spline_create": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.POINTER(ik_spline_t)),
+        ),
+    ),
+    # ik_status_t ik_spline_lsq(const double *x, size_t n, const double *y, const double *w, const
+    #     double *t, size_t n_t, int32_t k, ik_spline_t **spline)
+    "ik_spline_lsq": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.POINTER(ik_spline_t)),
+        ),
+    ),
+    # ik_status_t ik_spline_interp(const double *x, size_t n, const double *y, int32_t k, int32_t
+    #     bc, ik_spline_t **spline)
+    "ik_spline_interp": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_int32,
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.POINTER(ik_spline_t)),
+        ),
+    ),
+    # ik_status_t ik_spline_info(const ik_spline_t *spline, size_t *n_t, size_t *n_c, int32_t *k)
+    "ik_spline_info": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_spline_t),
+            ctypes.POINTER(ctypes.c_size_t),
+            ctypes.POINTER(ctypes.c_size_t),
+            ctypes.POINTER(ctypes.c_int32),
+        ),
+    ),
+    # ik_status_t ik_spline_knots(const ik_spline_t *spline, double *out, size_t len)
+    "ik_spline_knots": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_spline_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_spline_coefficients(const ik_spline_t *spline, double *out, size_t len)
+    "ik_spline_coefficients": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_spline_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_spline_evaluate(const ik_spline_t *spline, const double *x, size_t n, int32_t
+    #     nu, int32_t extrapolate, double *out)
+    "ik_spline_evaluate": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_spline_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_int32,
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_spline_integrate(const ik_spline_t *spline, double a, double b, int32_t
+    #     extrapolate, double *out)
+    "ik_spline_integrate": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_spline_t),
+            ctypes.c_double,
+            ctypes.c_double,
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_spline_covariance(const ik_spline_t *spline, int32_t absolute_sigma, double
+    #     *out, size_t len)
+    "ik_spline_covariance": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_spline_t),
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_spline_predict_std(const ik_spline_t *spline, const double *x, size_t n,
+    #     int32_t absolute_sigma, double *out)
+    "ik_spline_predict_std": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_spline_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_spline_design_matrix(const double *t, size_t n_t, int32_t k, const double *x,
+    #     size_t n, int32_t nu, int32_t layout, double *out, size_t out_len)
+    "ik_spline_design_matrix": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_int32,
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # void ik_spline_free(ik_spline_t *spline)
+    "ik_spline_free": (None, (ctypes.POINTER(ik_spline_t),)),
+    # ik_status_t ik_interp_linear(const double *xp, const double *fp, size_t n_p, const double
+    #     *x, size_t n, double *out)
+    "ik_interp_linear": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_interp_nearest(const double *xp, const double *fp, size_t n_p, const double
+    #     *x, size_t n, double *out)
+    "ik_interp_nearest": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
 }
 
 #: Names of every function declared in the header, in header order.
@@ -338,6 +514,20 @@ FUNCTIONS = (
     "ik_linear_predict",
     "ik_linear_predict_x",
     "ik_linear_result_free",
+    "ik_spline_create",
+    "ik_spline_lsq",
+    "ik_spline_interp",
+    "ik_spline_info",
+    "ik_spline_knots",
+    "ik_spline_coefficients",
+    "ik_spline_evaluate",
+    "ik_spline_integrate",
+    "ik_spline_covariance",
+    "ik_spline_predict_std",
+    "ik_spline_design_matrix",
+    "ik_spline_free",
+    "ik_interp_linear",
+    "ik_interp_nearest",
 )
 
 

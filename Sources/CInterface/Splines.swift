@@ -1,0 +1,230 @@
+import CInferKitABI
+import InferKit
+
+// The ik_spline_* and ik_interp_* families: argument checks and conversions only; the math is
+// in InferKit/Splines.
+
+/// A spline owned by a C handle (ik_spline_t*), with its least-squares fit when it has one.
+final class SplineBox {
+    let spline: BSpline
+    let fit: LeastSquaresSpline?
+    init(_ spline: BSpline, fit: LeastSquaresSpline? = nil) { self.spline = spline; self.fit = fit }
+}
+
+private func splineBox(_ h: OpaquePointer?) throws -> SplineBox {
+    guard let h else { throw ArgumentError(status: .invalidArgument, message: "spline is NULL") }
+    guard let box = HandleTable.shared.lookup(UnsafeRawPointer(h), as: SplineBox.self) else {
+        throw ArgumentError(status: .invalidArgument,
+                            message: "spline \(h) is not a live ik_spline_t (freed, or never created)")
+    }
+    return box
+}
+
+private func publish(_ box: SplineBox, _ out: UnsafeMutablePointer<OpaquePointer?>) {
+    out.pointee = OpaquePointer(HandleTable.shared.register(box))
+}
+
+/// A non-NULL input vector of n values (n may be 0 only when `allowEmpty`).
+private func vector(_ p: UnsafePointer<Double>?, _ n: Int, _ name: String, _ lengthName: String) throws -> UnsafeBufferPointer<Double> {
+    let p = try requireNonNull(p, name)
+    let n = try length(n, lengthName)
+    guard n > 0 else { throw ArgumentError(status: .dimension, message: "\(lengthName) is 0: \(name) needs at least one value") }
+    return UnsafeBufferPointer(start: p, count: n)
+}
+
+private func extrapolation(_ v: Int32) throws -> Bool {
+    switch v {
+    case 0: return false
+    case 1: return true
+    default:
+        throw ArgumentError(status: .invalidArgument,
+                            message: "extrapolate is \(v): use IK_SPLINE_NAN_OUTSIDE (0) or IK_SPLINE_EXTRAPOLATE (1)")
+    }
+}
+
+private func flagValue(_ v: Int32, _ name: String) throws -> Bool {
+    guard v == 0 || v == 1 else { throw ArgumentError(status: .invalidArgument, message: "\(name) is \(v): use 0 or 1") }
+    return v == 1
+}
+
+@_cdecl("ik_spline_create")
+public func ik_spline_create(_ t: UnsafePointer<Double>?, _ nT: Int, _ c: UnsafePointer<Double>?, _ nC: Int,
+                             _ k: Int32, _ spline: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    guarded {
+        let out = try requireNonNull(spline, "spline")
+        out.pointee = nil
+        let knots = try vector(t, nT, "t", "n_t")
+        let coefficients = try vector(c, nC, "c", "n_c")
+        publish(SplineBox(try BSpline(knots: Array(knots), coefficients: Array(coefficients), degree: Int(k))), out)
+    }
+}
+
+@_cdecl("ik_spline_lsq")
+public func ik_spline_lsq(_ x: UnsafePointer<Double>?, _ n: Int, _ y: UnsafePointer<Double>?,
+                          _ w: UnsafePointer<Double>?, _ t: UnsafePointer<Double>?, _ nT: Int,
+                          _ k: Int32, _ spline: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    guarded {
+        let out = try requireNonNull(spline, "spline")
+        out.pointee = nil
+        let xs = try vector(x, n, "x", "n")
+        let ys = UnsafeBufferPointer(start: try requireNonNull(y, "y"), count: xs.count)
+        let ws = w.map { UnsafeBufferPointer(start: $0, count: xs.count) }
+        let knots = try vector(t, nT, "t", "n_t")
+        let fit = try SplineFit.leastSquares(x: xs, y: ys, weights: ws, knots: Array(knots), degree: Int(k))
+        publish(SplineBox(fit.spline, fit: fit), out)
+    }
+}
+
+@_cdecl("ik_spline_interp")
+public func ik_spline_interp(_ x: UnsafePointer<Double>?, _ n: Int, _ y: UnsafePointer<Double>?,
+                             _ k: Int32, _ bc: Int32, _ spline: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    guarded {
+        let out = try requireNonNull(spline, "spline")
+        out.pointee = nil
+        let xs = try vector(x, n, "x", "n")
+        let ys = UnsafeBufferPointer(start: try requireNonNull(y, "y"), count: xs.count)
+        guard let end = SplineFit.EndCondition(rawValue: bc) else {
+            throw ArgumentError(status: .invalidArgument,
+                                message: "bc is \(bc): use IK_SPLINE_NOT_A_KNOT (0), IK_SPLINE_NATURAL (1) or IK_SPLINE_CLAMPED (2)")
+        }
+        publish(SplineBox(try SplineFit.interpolating(x: xs, y: ys, degree: Int(k), end: end)), out)
+    }
+}
+
+@_cdecl("ik_spline_info")
+public func ik_spline_info(_ spline: OpaquePointer?, _ nT: UnsafeMutablePointer<Int>?,
+                           _ nC: UnsafeMutablePointer<Int>?, _ k: UnsafeMutablePointer<Int32>?) -> Int32 {
+    guarded {
+        let s = try splineBox(spline).spline
+        try requireNonNull(nT, "n_t").pointee = s.knots.count
+        try requireNonNull(nC, "n_c").pointee = s.count
+        try requireNonNull(k, "k").pointee = Int32(s.degree)
+    }
+}
+
+@_cdecl("ik_spline_knots")
+public func ik_spline_knots(_ spline: OpaquePointer?, _ out: UnsafeMutablePointer<Double>?, _ len: Int) -> Int32 {
+    guarded {
+        let s = try splineBox(spline).spline
+        let o = try requireNonNull(out, "out")
+        try requireLength(len, s.knots.count, "out", "the knots (n_t)")
+        for i in 0..<s.knots.count { o[i] = s.knots[i] }
+    }
+}
+
+@_cdecl("ik_spline_coefficients")
+public func ik_spline_coefficients(_ spline: OpaquePointer?, _ out: UnsafeMutablePointer<Double>?, _ len: Int) -> Int32 {
+    guarded {
+        let s = try splineBox(spline).spline
+        let o = try requireNonNull(out, "out")
+        try requireLength(len, s.count, "out", "the coefficients (n_c)")
+        for i in 0..<s.count { o[i] = s.coefficients[i] }
+    }
+}
+
+@_cdecl("ik_spline_evaluate")
+public func ik_spline_evaluate(_ spline: OpaquePointer?, _ x: UnsafePointer<Double>?, _ n: Int,
+                               _ nu: Int32, _ extrapolate: Int32, _ out: UnsafeMutablePointer<Double>?) -> Int32 {
+    guarded {
+        let s = try splineBox(spline).spline
+        let xs = try vector(x, n, "x", "n")
+        let o = try requireNonNull(out, "out")
+        try s.evaluate(xs, derivative: Int(nu), extrapolate: try extrapolation(extrapolate), into: o)
+    }
+}
+
+@_cdecl("ik_spline_integrate")
+public func ik_spline_integrate(_ spline: OpaquePointer?, _ a: Double, _ b: Double, _ extrapolate: Int32,
+                                _ out: UnsafeMutablePointer<Double>?) -> Int32 {
+    guarded {
+        let s = try splineBox(spline).spline
+        let o = try requireNonNull(out, "out")
+        o.pointee = try s.integrate(from: a, to: b, extrapolate: try extrapolation(extrapolate))
+    }
+}
+
+/// The least-squares fit behind a handle, or IK_ERR_INVALID_ARGUMENT.
+private func leastSquaresFit(_ spline: OpaquePointer?) throws -> LeastSquaresSpline {
+    guard let fit = try splineBox(spline).fit else {
+        throw ArgumentError(status: .invalidArgument,
+                            message: "spline was not made by ik_spline_lsq: it has no covariance")
+    }
+    return fit
+}
+
+@_cdecl("ik_spline_covariance")
+public func ik_spline_covariance(_ spline: OpaquePointer?, _ absoluteSigma: Int32,
+                                 _ out: UnsafeMutablePointer<Double>?, _ len: Int) -> Int32 {
+    guarded {
+        let fit = try leastSquaresFit(spline)
+        let absolute = try flagValue(absoluteSigma, "absolute_sigma")
+        let o = try requireNonNull(out, "out")
+        let n = fit.spline.count
+        try requireLength(len, try product(n, n, "cov"), "out", "the covariance (n_c x n_c)")
+        let cov = fit.covariance(absoluteSigma: absolute)
+        for i in 0..<(n * n) { o[i] = cov[i] }
+    }
+}
+
+@_cdecl("ik_spline_predict_std")
+public func ik_spline_predict_std(_ spline: OpaquePointer?, _ x: UnsafePointer<Double>?, _ n: Int,
+                                  _ absoluteSigma: Int32, _ out: UnsafeMutablePointer<Double>?) -> Int32 {
+    guarded {
+        let fit = try leastSquaresFit(spline)
+        let absolute = try flagValue(absoluteSigma, "absolute_sigma")
+        let xs = try vector(x, n, "x", "n")
+        let o = try requireNonNull(out, "out")
+        fit.predictionError(xs, absoluteSigma: absolute, into: o)
+    }
+}
+
+@_cdecl("ik_spline_design_matrix")
+public func ik_spline_design_matrix(_ t: UnsafePointer<Double>?, _ nT: Int, _ k: Int32,
+                                    _ x: UnsafePointer<Double>?, _ n: Int, _ nu: Int32, _ layoutFlag: Int32,
+                                    _ out: UnsafeMutablePointer<Double>?, _ outLen: Int) -> Int32 {
+    guarded {
+        let knots = try vector(t, nT, "t", "n_t")
+        let xs = try vector(x, n, "x", "n")
+        let o = try requireNonNull(out, "out")
+        let order = try layout(layoutFlag, "layout")
+        let matrix = try SplineDesign.matrix(knots: Array(knots), degree: Int(k), x: xs, derivative: Int(nu))
+        let cols = matrix.cols
+        try requireLength(try length(outLen, "out_len"), try product(xs.count, cols, "out"), "out", "the n x n_c design")
+        for i in 0..<xs.count {
+            for j in 0..<cols {
+                let v = matrix.elements[i + j * xs.count]
+                switch order {
+                case .rowMajor: o[i * cols + j] = v
+                case .columnMajor: o[i + j * xs.count] = v
+                }
+            }
+        }
+    }
+}
+
+@_cdecl("ik_spline_free")
+public func ik_spline_free(_ spline: OpaquePointer?) {
+    HandleTable.shared.release(spline.map { UnsafeRawPointer($0) })
+}
+
+@_cdecl("ik_interp_linear")
+public func ik_interp_linear(_ xp: UnsafePointer<Double>?, _ fp: UnsafePointer<Double>?, _ nP: Int,
+                             _ x: UnsafePointer<Double>?, _ n: Int, _ out: UnsafeMutablePointer<Double>?) -> Int32 {
+    guarded {
+        let table = try vector(xp, nP, "xp", "n_p")
+        let values = UnsafeBufferPointer(start: try requireNonNull(fp, "fp"), count: table.count)
+        let xs = try vector(x, n, "x", "n")
+        try TableInterpolation.linear(xp: table, fp: values, x: xs, into: try requireNonNull(out, "out"))
+    }
+}
+
+@_cdecl("ik_interp_nearest")
+public func ik_interp_nearest(_ xp: UnsafePointer<Double>?, _ fp: UnsafePointer<Double>?, _ nP: Int,
+                              _ x: UnsafePointer<Double>?, _ n: Int, _ out: UnsafeMutablePointer<Double>?) -> Int32 {
+    guarded {
+        let table = try vector(xp, nP, "xp", "n_p")
+        let values = UnsafeBufferPointer(start: try requireNonNull(fp, "fp"), count: table.count)
+        let xs = try vector(x, n, "x", "n")
+        try TableInterpolation.nearest(xp: table, fp: values, x: xs, into: try requireNonNull(out, "out"))
+    }
+}
