@@ -60,6 +60,7 @@ demo: lib
 
 bench: lib pydeps
 	PYTHONPATH=bindings/python $(PYTHON) bench/bench_linear.py
+	PYTHONPATH=bindings/python $(PYTHON) bench/bench_splines.py
 
 clean:
 	rm -rf .build $(BUILD) demo-output bindings/c/bin bindings/fortran/bin

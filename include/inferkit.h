@@ -317,9 +317,9 @@ enum ik_spline_extrapolate {
 };
 
 /**
- * A spline from its knots and coefficients. t: n_t finite, non-decreasing knots, no knot
- * repeated more than k + 1 times, t[k] < t[n_t - k - 1]; c: n_c = n_t - k - 1 finite values;
- * 0 <= k <= 20.
+ * A spline from its knots and coefficients. t: n_t finite, non-decreasing knots with
+ * t[k] < t[n_t - k - 1] and no knot strictly inside that base interval repeated more than
+ * k + 1 times; c: n_c = n_t - k - 1 finite values; 0 <= k <= 20.
  */
 ik_status_t ik_spline_create(const double* t, size_t n_t, const double* c, size_t n_c, int32_t k,
                              ik_spline_t** spline);
@@ -340,12 +340,34 @@ ik_status_t ik_spline_lsq(const double* x, size_t n, const double* y, const doub
 
 /**
  * Interpolating spline of degree k through (x_i, y_i) (scipy.interpolate.make_interp_spline):
- * x strictly increasing, n >= k + 1; knots chosen as scipy does (not-a-knot: the data with the
- * (k-1)/2 points next to each end removed for odd k, midpoints for even k); bc one of
- * IK_SPLINE_* (NATURAL and CLAMPED need k = 3; their knots are the data points).
+ * x strictly increasing, n >= k + 1; knots chosen as scipy does: k = 0: the data and x[n-1]
+ * again (c = y); k = 1: the data with both ends doubled (c = y); otherwise not-a-knot: k + 1
+ * copies of each end around the data without (k+1)/2 points next to each end (odd k), or the
+ * midpoints of the data without k/2 at each end (even k). bc one of IK_SPLINE_* (NATURAL and
+ * CLAMPED need k = 3; their knots are the data with 3 extra copies of each end).
+ * Errors: IK_ERR_DIMENSION (n < k + 1), IK_ERR_INVALID_ARGUMENT (x not strictly increasing,
+ * bad k or bc), IK_ERR_NONFINITE, IK_ERR_SINGULAR.
  */
 ik_status_t ik_spline_interp(const double* x, size_t n, const double* y, int32_t k, int32_t bc,
                              ik_spline_t** spline);
+
+/**
+ * Cubic smoothing spline (scipy.interpolate.make_smoothing_spline): minimises
+ *     sum_i w_i (y_i - s(x_i))^2 + lam * integral s''(u)^2 du
+ * over cubic splines with knots at the data (the minimiser is the natural cubic spline; knots
+ * [x0, x0, x0, x..., x_{n-1}, x_{n-1}, x_{n-1}], n + 2 coefficients), solved in O(n) with a
+ * banded Cholesky factorisation.
+ *  x         n >= 5 finite, strictly increasing abscissae
+ *  y         n finite values
+ *  w         n finite weights > 0, or NULL (all 1)
+ *  lam       >= 0, or negative to choose it by generalised cross-validation:
+ *            GCV(lam) = n^-1 sum (y_i - s(x_i))^2 / (1 - tr(A)/n)^2 (A the influence matrix,
+ *            its trace from the band of the inverse, Hutchinson and de Hoog 1985), minimised
+ *            over [0, n] by Brent's bounded method, as scipy does
+ *  lam_used  receives the lambda used (may be NULL)
+ */
+ik_status_t ik_spline_smoothing(const double* x, size_t n, const double* y, const double* w,
+                                double lam, ik_spline_t** spline, double* lam_used);
 
 /** Sizes of a spline: number of knots, of coefficients, and the degree. */
 ik_status_t ik_spline_info(const ik_spline_t* spline, size_t* n_t, size_t* n_c, int32_t* k);

@@ -29,12 +29,15 @@ final class HandleTable: @unchecked Sendable {
         return live[UnsafeMutableRawPointer(mutating: h)] as? T
     }
 
-    /// Unregisters (and so releases) a handle; unknown handles are ignored.
-    func release(_ h: UnsafeRawPointer?) {
+    /// Unregisters (and so releases) a handle of type T; NULL, unknown handles and handles of
+    /// another type are ignored.
+    func release<T: AnyObject>(_ h: UnsafeRawPointer?, as: T.Type) {
         guard let h else { return }
+        let key = UnsafeMutableRawPointer(mutating: h)
         pthread_mutex_lock(&lock)
-        let object = live.removeValue(forKey: UnsafeMutableRawPointer(mutating: h))
+        var object: AnyObject? = nil
+        if live[key] is T { object = live.removeValue(forKey: key) }
         pthread_mutex_unlock(&lock)
-        _ = object
+        _ = object  // released here, outside the lock
     }
 }

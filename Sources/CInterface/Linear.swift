@@ -306,7 +306,7 @@ public func ik_linear_predict_x(_ result: OpaquePointer?, _ x: UnsafePointer<Dou
 
 @_cdecl("ik_linear_result_free")
 public func ik_linear_result_free(_ result: OpaquePointer?) {
-    HandleTable.shared.release(result.map { UnsafeRawPointer($0) })
+    HandleTable.shared.release(result.map { UnsafeRawPointer($0) }, as: LinearResultBox.self)
 }
 
 // MARK: - Design matrices

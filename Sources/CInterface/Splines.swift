@@ -204,7 +204,7 @@ public func ik_spline_design_matrix(_ t: UnsafePointer<Double>?, _ nT: Int, _ k:
 
 @_cdecl("ik_spline_free")
 public func ik_spline_free(_ spline: OpaquePointer?) {
-    HandleTable.shared.release(spline.map { UnsafeRawPointer($0) })
+    HandleTable.shared.release(spline.map { UnsafeRawPointer($0) }, as: SplineBox.self)
 }
 
 @_cdecl("ik_interp_linear")
@@ -226,5 +226,24 @@ public func ik_interp_nearest(_ xp: UnsafePointer<Double>?, _ fp: UnsafePointer<
         let values = UnsafeBufferPointer(start: try requireNonNull(fp, "fp"), count: table.count)
         let xs = try vector(x, n, "x", "n")
         try TableInterpolation.nearest(xp: table, fp: values, x: xs, into: try requireNonNull(out, "out"))
+    }
+}
+
+@_cdecl("ik_spline_smoothing")
+public func ik_spline_smoothing(_ x: UnsafePointer<Double>?, _ n: Int, _ y: UnsafePointer<Double>?,
+                                _ w: UnsafePointer<Double>?, _ lam: Double,
+                                _ spline: UnsafeMutablePointer<OpaquePointer?>?,
+                                _ lamUsed: UnsafeMutablePointer<Double>?) -> Int32 {
+    guarded {
+        let out = try requireNonNull(spline, "spline")
+        out.pointee = nil
+        let xs = try vector(x, n, "x", "n")
+        let ys = UnsafeBufferPointer(start: try requireNonNull(y, "y"), count: xs.count)
+        let ws = w.map { UnsafeBufferPointer(start: $0, count: xs.count) }
+        guard !lam.isNaN else { throw ArgumentError(status: .invalidArgument, message: "lam is NaN: use lam >= 0, or a negative value for GCV") }
+        let problem = try SmoothingSpline(x: xs, y: ys, weights: ws)
+        let (s, used) = try problem.fit(lambda: lam < 0 ? nil : lam)
+        lamUsed?.pointee = used
+        publish(SplineBox(s), out)
     }
 }

@@ -23,8 +23,8 @@ public struct BSpline: Sendable, Equatable {
         knots = t; coefficients = c; degree = k
     }
 
-    /// Checks a knot vector for degree k: finite, non-decreasing, at least 2k + 2 knots, no
-    /// knot repeated more than k + 1 times, a non-empty base interval.
+    /// Checks a knot vector for degree k: finite, non-decreasing, at least 2k + 2 knots, a
+    /// non-empty base interval, no knot inside it repeated more than k + 1 times.
     public static func validate(knots t: [Double], degree k: Int) throws {
         guard k >= 0, k <= maximumDegree else {
             throw InferKitError.invalidArgument("k is \(k): the degree must be between 0 and \(maximumDegree)")
@@ -34,20 +34,23 @@ public struct BSpline: Sendable, Equatable {
                 "t has \(t.count) knots but degree \(k) needs at least \(2 * k + 2)")
         }
         try t.withUnsafeBufferPointer { try requireFinite($0, name: "t") }
-        var run = 1
-        for i in 1..<t.count {
-            guard t[i] >= t[i - 1] else {
-                throw InferKitError.invalidArgument("t[\(i)] = \(t[i]) < t[\(i - 1)] = \(t[i - 1]): knots must be non-decreasing")
-            }
-            run = t[i] == t[i - 1] ? run + 1 : 1
-            guard run <= k + 1 else {
-                throw InferKitError.invalidArgument(
-                    "t[\(i)] = \(t[i]) is repeated \(run) times: at most k + 1 = \(k + 1) for degree \(k)")
-            }
+        for i in 1..<t.count where !(t[i] >= t[i - 1]) {
+            throw InferKitError.invalidArgument("t[\(i)] = \(t[i]) < t[\(i - 1)] = \(t[i - 1]): knots must be non-decreasing")
         }
         let n = t.count - k - 1
         guard t[k] < t[n] else {
             throw InferKitError.invalidArgument("t[\(k)] = t[\(n)] = \(t[k]): the base interval is empty")
+        }
+        // Inside the base interval a knot of multiplicity above k + 1 would make the spline
+        // discontinuous; at the ends extra copies only add B-splines of empty support (scipy's
+        // k = 0 interpolation ends with x[n-1] twice).
+        var run = 1
+        for i in 1..<t.count {
+            run = t[i] == t[i - 1] ? run + 1 : 1
+            if run > k + 1 && t[i] > t[k] && t[i] < t[n] {
+                throw InferKitError.invalidArgument(
+                    "t[\(i)] = \(t[i]) is repeated \(run) times: at most k + 1 = \(k + 1) for degree \(k)")
+            }
         }
     }
 
@@ -64,7 +67,13 @@ public struct BSpline: Sendable, Equatable {
         // Binary search for the last l in [k, n-1] with t[l] <= x.
         var lo = k, hi = n - 1
         if x < t[lo + 1] { return lo }
-        if x >= t[hi] { return hi }
+        if x >= t[hi] {
+            // For k >= 1, the last non-empty interval (an end knot may be repeated beyond
+            // k + 1 times, which would leave an empty last interval and 0/0 in the basis).
+            // Degree 0 keeps the last interval, as scipy: its constant is the value at t[n].
+            if k > 0 { while hi > k && t[hi] >= t[hi + 1] { hi -= 1 } }
+            return hi
+        }
         while hi - lo > 1 {
             let mid = (lo + hi) / 2
             if t[mid] <= x { lo = mid } else { hi = mid }
@@ -195,6 +204,15 @@ public struct BSpline: Sendable, Equatable {
             lo = max(lo, baseInterval.lo)
             hi = min(hi, baseInterval.hi)
             if lo >= hi { return 0 }
+        }
+        if degree == 0 {
+            // A step function: exact sum of pieces; outside, the end values that evaluation
+            // uses (c[0] on the left, c[n-1] on the right).
+            let t = knots, c = coefficients, n = count
+            func overlap(_ a: Double, _ b: Double) -> Double { max(0, min(b, hi) - max(a, lo)) }
+            var sum = c[0] * overlap(-.infinity, t[0]) + c[n - 1] * overlap(t[n], .infinity)
+            for j in 0..<n { sum += c[j] * overlap(t[j], t[j + 1]) }
+            return sign * sum
         }
         let f = antiderivative()
         var ends = [lo, hi], values = [0.0, 0.0]

@@ -267,16 +267,12 @@ public enum SplineFit {
         var derivativeOrder = 0
         switch end {
         case .notAKnot:
-            if k == 2 {
-                let mids = (1..<m).map { (xs[$0] + xs[$0 - 1]) / 2 }
-                t = Array(repeating: xs[0], count: 3) + Array(mids.dropFirst().dropLast()) + Array(repeating: xs[m - 1], count: 3)
-            } else if k % 2 == 1 {
-                let h = (k - 1) / 2
-                let interior = m - 2 * (h + 1) > 0 ? Array(xs[(h + 1)..<(m - h - 1)]) : []
-                t = Array(repeating: xs[0], count: k + 1) + interior + Array(repeating: xs[m - 1], count: k + 1)
-            } else {
-                throw InferKitError.invalidArgument("k is \(k): not-a-knot interpolation needs an odd degree, or k = 0 or 2")
-            }
+            // de Boor's not-a-knot knots (scipy's _not_a_knot): odd k drop (k+1)/2 data points
+            // next to each end; even k use the midpoints without k/2 at each end.
+            let base = k % 2 == 1 ? xs : (1..<m).map { (xs[$0] + xs[$0 - 1]) / 2 }
+            let drop = k % 2 == 1 ? (k + 1) / 2 : k / 2
+            let interior = base.count > 2 * drop ? Array(base[drop..<(base.count - drop)]) : []
+            t = Array(repeating: xs[0], count: k + 1) + interior + Array(repeating: xs[m - 1], count: k + 1)
         case .natural, .clamped:
             derivativeOrder = end == .natural ? 2 : 1
             t = Array(repeating: xs[0], count: k) + xs + Array(repeating: xs[m - 1], count: k)

@@ -13,6 +13,13 @@ Linear least squares::
     A = inferkit.design_matrix("legendre", x, 5)
     fit = inferkit.lstsq(A, y, sigma=dy, absolute_sigma=True)
 
+Splines (as scipy.interpolate) and simple interpolators::
+
+    spl = inferkit.make_lsq_spline(x, y, t, k=3, w=1 / dy)
+    spl(x_new), spl(x_new, nu=1), spl.integrate(a, b), spl.cov, spl.predict_std(x_new)
+    spl = inferkit.make_interp_spline(x, y, k=3, bc_type="natural")
+    inferkit.interp_linear(x_new, x, y), inferkit.interp_nearest(x_new, x, y)
+
 Failures raise :class:`InferKitError` (with ``.code``, the C status code) or one of its
 subclasses; the message is the library's and names the culprit argument and value.
 """
@@ -35,6 +42,14 @@ from ._errors import (
 )
 from ._library import lib as _lib
 from .linear import LinearFit, design_matrix, lstsq, polyfit
+from .splines import (
+    BSpline,
+    interp_linear,
+    interp_nearest,
+    make_interp_spline,
+    make_lsq_spline,
+    make_smoothing_spline,
+)
 
 #: The header's version, (major, minor, patch), from the IK_VERSION_* macros.
 HEADER_VERSION = (_capi.IK_VERSION_MAJOR, _capi.IK_VERSION_MINOR, _capi.IK_VERSION_PATCH)
@@ -65,6 +80,12 @@ __all__ = [
     "lstsq",
     "polyfit",
     "LinearFit",
+    "BSpline",
+    "make_lsq_spline",
+    "make_smoothing_spline",
+    "make_interp_spline",
+    "interp_linear",
+    "interp_nearest",
     "InferKitError",
     "InvalidArgumentError",
     "DimensionError",

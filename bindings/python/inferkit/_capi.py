@@ -367,6 +367,20 @@ SIGNATURES = {
             ctypes.POINTER(ctypes.POINTER(ik_spline_t)),
         ),
     ),
+    # ik_status_t ik_spline_smoothing(const double *x, size_t n, const double *y, const double *w,
+    #     double lam, ik_spline_t **spline, double *lam_used)
+    "ik_spline_smoothing": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_double,
+            ctypes.POINTER(ctypes.POINTER(ik_spline_t)),
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
     # ik_status_t ik_spline_info(const ik_spline_t *spline, size_t *n_t, size_t *n_c, int32_t *k)
     "ik_spline_info": (
         ik_status_t,
@@ -517,6 +531,7 @@ FUNCTIONS = (
     "ik_spline_create",
     "ik_spline_lsq",
     "ik_spline_interp",
+    "ik_spline_smoothing",
     "ik_spline_info",
     "ik_spline_knots",
     "ik_spline_coefficients",
