@@ -8,13 +8,13 @@ refinement forced on). Run: make bench (or PYTHONPATH=bindings/python python3 be
 """
 import math
 import sys
-import time
 
 import numpy as np
 import scipy.linalg
 from numpy.polynomial.legendre import legvander
 
 import inferkit
+from _timing import median_time
 
 
 def workload():
@@ -27,21 +27,6 @@ def workload():
     sigma = np.full(n, 0.1)
     return A, y, sigma
 
-
-def median_time(fn, repeat=20, warmup_seconds=0.5):
-    """Median wall time of fn() in steady state: fn is first called repeatedly for
-    `warmup_seconds` (not timed), so that the threads an earlier method left busy-waiting
-    (OpenBLAS keeps its workers spinning for a while after each call) have settled and every
-    method is measured the way a loop of fits sees it."""
-    t_end = time.perf_counter() + warmup_seconds
-    while time.perf_counter() < t_end:
-        fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times))
 
 
 def digits(est, ref):

@@ -17,19 +17,8 @@ from scipy.interpolate import make_lsq_spline as scipy_lsq
 from scipy.interpolate import make_smoothing_spline as scipy_smoothing
 
 import inferkit
+from _timing import median_time
 
-
-def median_time(fn, repeat=20, warmup_seconds=0.5):
-    """Median wall time of fn() after `warmup_seconds` of untimed calls (steady state)."""
-    t_end = time.perf_counter() + warmup_seconds
-    while time.perf_counter() < t_end:
-        fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times))
 
 
 def objective(x, y, lam, c):

@@ -207,26 +207,29 @@ public func ik_spline_free(_ spline: OpaquePointer?) {
     HandleTable.shared.release(spline.map { UnsafeRawPointer($0) }, as: SplineBox.self)
 }
 
-@_cdecl("ik_interp_linear")
-public func ik_interp_linear(_ xp: UnsafePointer<Double>?, _ fp: UnsafePointer<Double>?, _ nP: Int,
-                             _ x: UnsafePointer<Double>?, _ n: Int, _ out: UnsafeMutablePointer<Double>?) -> Int32 {
+/// The shared checks of ik_interp_linear and ik_interp_nearest.
+private func interpolateTable(_ xp: UnsafePointer<Double>?, _ fp: UnsafePointer<Double>?, _ nP: Int,
+                              _ x: UnsafePointer<Double>?, _ n: Int, _ out: UnsafeMutablePointer<Double>?,
+                              _ method: (UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>,
+                                         UnsafeBufferPointer<Double>, UnsafeMutablePointer<Double>) throws -> Void) -> Int32 {
     guarded {
         let table = try vector(xp, nP, "xp", "n_p")
         let values = UnsafeBufferPointer(start: try requireNonNull(fp, "fp"), count: table.count)
         let xs = try vector(x, n, "x", "n")
-        try TableInterpolation.linear(xp: table, fp: values, x: xs, into: try requireNonNull(out, "out"))
+        try method(table, values, xs, try requireNonNull(out, "out"))
     }
+}
+
+@_cdecl("ik_interp_linear")
+public func ik_interp_linear(_ xp: UnsafePointer<Double>?, _ fp: UnsafePointer<Double>?, _ nP: Int,
+                             _ x: UnsafePointer<Double>?, _ n: Int, _ out: UnsafeMutablePointer<Double>?) -> Int32 {
+    interpolateTable(xp, fp, nP, x, n, out) { try TableInterpolation.linear(xp: $0, fp: $1, x: $2, into: $3) }
 }
 
 @_cdecl("ik_interp_nearest")
 public func ik_interp_nearest(_ xp: UnsafePointer<Double>?, _ fp: UnsafePointer<Double>?, _ nP: Int,
                               _ x: UnsafePointer<Double>?, _ n: Int, _ out: UnsafeMutablePointer<Double>?) -> Int32 {
-    guarded {
-        let table = try vector(xp, nP, "xp", "n_p")
-        let values = UnsafeBufferPointer(start: try requireNonNull(fp, "fp"), count: table.count)
-        let xs = try vector(x, n, "x", "n")
-        try TableInterpolation.nearest(xp: table, fp: values, x: xs, into: try requireNonNull(out, "out"))
-    }
+    interpolateTable(xp, fp, nP, x, n, out) { try TableInterpolation.nearest(xp: $0, fp: $1, x: $2, into: $3) }
 }
 
 @_cdecl("ik_spline_smoothing")

@@ -25,24 +25,23 @@ public enum TableInterpolation {
     /// numpy.interp: linear inside, end values outside, NaN for NaN.
     public static func linear(xp: UnsafeBufferPointer<Double>, fp: UnsafeBufferPointer<Double>,
                               x: UnsafeBufferPointer<Double>, into out: UnsafeMutablePointer<Double>) throws {
-        try validate(xp, fp)
-        let n = xp.count
-        for i in 0..<x.count {
-            let v = x[i]
-            if v.isNaN { out[i] = .nan }
-            else if v <= xp[0] { out[i] = fp[0] }
-            else if v >= xp[n - 1] { out[i] = fp[n - 1] }
-            else {
-                let j = segment(xp, v)
-                let s = (v - xp[j]) / (xp[j + 1] - xp[j])
-                out[i] = fp[j] + s * (fp[j + 1] - fp[j])
-            }
+        try interpolate(xp, fp, x, out) { j, v in
+            let s = (v - xp[j]) / (xp[j + 1] - xp[j])
+            return fp[j] + s * (fp[j + 1] - fp[j])
         }
     }
 
     /// Nearest tabulated value (a tie takes the left neighbour), end values outside.
     public static func nearest(xp: UnsafeBufferPointer<Double>, fp: UnsafeBufferPointer<Double>,
                                x: UnsafeBufferPointer<Double>, into out: UnsafeMutablePointer<Double>) throws {
+        try interpolate(xp, fp, x, out) { j, v in v <= (xp[j] + xp[j + 1]) / 2 ? fp[j] : fp[j + 1] }
+    }
+
+    /// The common frame: validation, NaN, the end values outside [xp[0], xp[n-1]], and
+    /// `inside(j, v)` on the segment [xp[j], xp[j+1]] that holds v.
+    private static func interpolate(_ xp: UnsafeBufferPointer<Double>, _ fp: UnsafeBufferPointer<Double>,
+                                    _ x: UnsafeBufferPointer<Double>, _ out: UnsafeMutablePointer<Double>,
+                                    inside: (Int, Double) -> Double) throws {
         try validate(xp, fp)
         let n = xp.count
         for i in 0..<x.count {
@@ -50,11 +49,7 @@ public enum TableInterpolation {
             if v.isNaN { out[i] = .nan }
             else if v <= xp[0] { out[i] = fp[0] }
             else if v >= xp[n - 1] { out[i] = fp[n - 1] }
-            else {
-                let j = segment(xp, v)
-                let middle = (xp[j] + xp[j + 1]) / 2
-                out[i] = v <= middle ? fp[j] : fp[j + 1]
-            }
+            else { out[i] = inside(segment(xp, v), v) }
         }
     }
 }

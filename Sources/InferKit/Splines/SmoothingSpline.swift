@@ -124,23 +124,11 @@ public struct SmoothingSpline {
                 }
             }
         }
-        let largest = (0..<m).reduce(0.0) { max($0, abs(r[$1 * width])) }
-        for j in 0..<m where !(abs(r[j * width]) > largest * Double(m) * Double.ulpOfOne) {
+        if let j = BandedFactor.firstZeroPivot(r, m, width: width) {
             throw InferKitError.singular("the smoothing-spline system is singular at coefficient \(j) (lam = \(lambda))")
         }
-        var c = [Double](repeating: 0, count: m)
-        var j = m - 1
-        while j >= 0 {
-            var s = d[j]
-            var b = 1
-            while b < width && j + b < m { s -= r[j * width + b] * c[j + b]; b += 1 }
-            c[j] = s / r[j * width]
-            j -= 1
-        }
+        let c = BandedFactor.solve(r, d, m, width: width)
         var rss = 0.0
-        let t = knots
-        let v = UnsafeMutablePointer<Double>.allocate(capacity: 4), work = UnsafeMutablePointer<Double>.allocate(capacity: 16)
-        defer { v.deallocate(); work.deallocate() }
         for i in 0..<n {
             let (first, b) = dataRows[i]
             let sw = w[i].squareRoot()
@@ -148,7 +136,6 @@ public struct SmoothingSpline {
             let e = y[i] - fitted
             rss += e * e
         }
-        _ = t
         guard wantTrace else { return (c, rss, .nan) }
         // Band of S = (R^T R)^-1: for j >= i, S(i, j) = (delta_ij / R_ii - sum_{k>i} R(i, k) S(k, j)) / R_ii.
         var s = [Double](repeating: 0, count: m * width)  // S(i, i + dd) at [i * width + dd]

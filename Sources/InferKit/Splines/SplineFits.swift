@@ -81,6 +81,30 @@ public struct LeastSquaresSpline: Sendable {
     }
 }
 
+/// An upper-triangular band R of n rows stored row by row: row j holds R(j, j ... j+width-1)
+/// at [j * width ...] (what the Givens rotations of `SplineFit.givens` build).
+enum BandedFactor {
+    /// The first row whose pivot is zero to working precision (|R_jj| <= n eps max|R_ii|).
+    static func firstZeroPivot(_ r: [Double], _ n: Int, width: Int) -> Int? {
+        let largest = (0..<n).reduce(0.0) { max($0, abs(r[$1 * width])) }
+        return (0..<n).first { !(abs(r[$0 * width]) > largest * Double(n) * Double.ulpOfOne) }
+    }
+
+    /// R c = d by back substitution.
+    static func solve(_ r: [Double], _ d: [Double], _ n: Int, width: Int) -> [Double] {
+        var c = [Double](repeating: 0, count: n)
+        var j = n - 1
+        while j >= 0 {
+            var s = d[j]
+            var b = 1
+            while b < width && j + b < n { s -= r[j * width + b] * c[j + b]; b += 1 }
+            c[j] = s / r[j * width]
+            j -= 1
+        }
+        return c
+    }
+}
+
 /// Spline fitting: least squares with given knots, and interpolation.
 public enum SplineFit {
     /// Weighted least-squares spline (scipy's make_lsq_spline): minimise
@@ -177,21 +201,11 @@ public enum SplineFit {
             chi2 += sums[chunk]
         }
         // Schoenberg-Whitney: every coefficient needs data under its B-spline.
-        let largest = (0..<n).reduce(0.0) { max($0, abs(r[$1 * w])) }
-        for j in 0..<n where !(abs(r[j * w]) > largest * Double(n) * Double.ulpOfOne) {
+        if let j = BandedFactor.firstZeroPivot(r, n, width: w) {
             throw InferKitError.singular(
                 "coefficient \(j) (B-spline on [t[\(j)], t[\(j + k + 1)]] = [\(t[j]), \(t[j + k + 1])]) has no data: x and t violate the Schoenberg-Whitney conditions")
         }
-        // Back substitution with the banded R.
-        var c = [Double](repeating: 0, count: n)
-        var j = n - 1
-        while j >= 0 {
-            var s = d[j]
-            var b = 1
-            while b < w && j + b < n { s -= r[j * w + b] * c[j + b]; b += 1 }
-            c[j] = s / r[j * w]
-            j -= 1
-        }
+        let c = BandedFactor.solve(r, d, n, width: w)
         // chi2 is the sum of the squared rotated residuals (FITPACK's fp): no second pass.
         let spline = BSpline(uncheckedKnots: t, coefficients: c, degree: k)
         return LeastSquaresSpline(spline: spline, factor: r, chiSquared: chi2, observations: m)

@@ -15,6 +15,7 @@ import numpy as np
 
 from . import _capi
 from ._errors import DimensionError, InvalidArgumentError, check
+from ._arrays import pointer as _pointer, vector as _vector
 from ._library import lib
 
 __all__ = ["design_matrix", "lstsq", "polyfit", "LinearFit", "BASES", "METHODS"]
@@ -32,7 +33,6 @@ BASES = {
 METHODS = {"qr": _capi.IK_LINEAR_QR, "svd": _capi.IK_LINEAR_SVD}
 
 _PERIODIC = ("fourier", "cosine")
-_DOUBLE_P = ctypes.POINTER(ctypes.c_double)
 
 
 # ------------------------------------------------------------------------------------------
@@ -40,19 +40,6 @@ _DOUBLE_P = ctypes.POINTER(ctypes.c_double)
 # ------------------------------------------------------------------------------------------
 
 
-def _pointer(array):
-    """A ``double*`` to the data of a contiguous float64 array, or NULL for ``None``."""
-    if array is None:
-        return None
-    return array.ctypes.data_as(_DOUBLE_P)
-
-
-def _vector(name, values):
-    """``values`` as a contiguous 1-D float64 array; a clear error for any other ndim."""
-    array = np.ascontiguousarray(values, dtype=np.float64)
-    if array.ndim != 1:
-        raise DimensionError(f"{name} must be 1-D, but it has shape {array.shape}")
-    return array
 
 
 def _matrix(name, values):

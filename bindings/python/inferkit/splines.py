@@ -17,6 +17,7 @@ import numpy as np
 
 from . import _capi
 from ._errors import DimensionError, InvalidArgumentError, check
+from ._arrays import pointer as _pointer, same_length as _same_length, vector as _vector
 from ._library import lib
 
 __all__ = [
@@ -36,7 +37,6 @@ BOUNDARY_CONDITIONS = {
     "clamped": _capi.IK_SPLINE_CLAMPED,
 }
 
-_DOUBLE_P = ctypes.POINTER(ctypes.c_double)
 _SPLINE_P = ctypes.POINTER(_capi.ik_spline_t)
 
 
@@ -45,27 +45,7 @@ _SPLINE_P = ctypes.POINTER(_capi.ik_spline_t)
 # ------------------------------------------------------------------------------------------
 
 
-def _pointer(array):
-    """A ``double*`` to the data of a contiguous float64 array, or NULL for ``None``."""
-    if array is None:
-        return None
-    return array.ctypes.data_as(_DOUBLE_P)
 
-
-def _vector(name, values):
-    """``values`` as a contiguous 1-D float64 array; DimensionError for any other ndim."""
-    array = np.ascontiguousarray(values, dtype=np.float64)
-    if array.ndim != 1:
-        raise DimensionError(f"{name} must be 1-D, but it has shape {array.shape}")
-    return array
-
-
-def _same_length(name, array, other_name, other):
-    """DimensionError unless ``array`` has as many elements as ``other``."""
-    if array.shape[0] != other.shape[0]:
-        raise DimensionError(
-            f"{other_name} has {other.shape[0]} elements but {name} has {array.shape[0]}"
-        )
 
 
 def _points(x):

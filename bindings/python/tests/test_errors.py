@@ -12,22 +12,9 @@ import pytest
 import inferkit
 from inferkit import _capi
 from inferkit._library import lib
+from conftest import assert_error, squash
 
 
-def squash(text):
-    """Lower-case ``text`` without blanks, so "A[2, 5]" and "a[2,5]" compare equal."""
-    return "".join(str(text).lower().split())
-
-
-def assert_error(excinfo, cls, code, *culprits):
-    """The raised exception is ``cls`` with ``code`` and its message names every culprit."""
-    error = excinfo.value
-    assert type(error) is cls, f"{type(error).__name__}: {error}"
-    assert error.code == code
-    assert isinstance(error, inferkit.InferKitError)
-    message = squash(error)
-    for culprit in culprits:
-        assert squash(culprit) in message, f"{culprit!r} not in message {str(error)!r}"
 
 
 @pytest.fixture

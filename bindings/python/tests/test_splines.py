@@ -18,24 +18,11 @@ import scipy.interpolate as si
 import inferkit
 from inferkit import _capi
 from inferkit._library import lib
+from conftest import assert_error, squash
 
 DOUBLE_P = ctypes.POINTER(ctypes.c_double)
 
 
-def squash(text):
-    """Lower-case ``text`` without blanks, so "x[ 3 ]" and "X[3]" compare equal."""
-    return "".join(str(text).lower().split())
-
-
-def assert_error(excinfo, cls, code, *culprits):
-    """The exception is exactly ``cls`` with ``code``, and its message names every culprit."""
-    error = excinfo.value
-    assert type(error) is cls, f"{type(error).__name__}: {error}"
-    assert error.code == code
-    assert isinstance(error, inferkit.InferKitError)
-    message = squash(error)
-    for culprit in culprits:
-        assert squash(culprit) in message, f"{culprit!r} not in message {str(error)!r}"
 
 
 def names_word(excinfo, word):
