@@ -266,6 +266,9 @@ public enum SplineFit {
         guard m >= k + 1, m >= 1 else {
             throw InferKitError.dimensionMismatch("n is \(m): degree \(k) needs at least k + 1 = \(k + 1) points")
         }
+        guard m < Int(Int32.max) / 4 else {
+            throw InferKitError.dimensionMismatch("n is \(m): LAPACK's 32-bit indices limit the interpolation system")
+        }
         try requireFinite(x, name: "x")
         try requireFinite(y, name: "y")
         for i in 1..<max(m, 1) where !(x[i] > x[i - 1]) {
