@@ -59,6 +59,16 @@ public func ik_spline_create(_ t: UnsafePointer<Double>?, _ nT: Int, _ c: Unsafe
     }
 }
 
+/// The (x, y, optional w) triple of a fit: x non-NULL with n > 0 values, y non-NULL, w NULL
+/// or n values.
+private func weightedData(_ x: UnsafePointer<Double>?, _ n: Int, _ y: UnsafePointer<Double>?,
+                          _ w: UnsafePointer<Double>?) throws
+    -> (UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>?) {
+    let xs = try vector(x, n, "x", "n")
+    let ys = UnsafeBufferPointer(start: try requireNonNull(y, "y"), count: xs.count)
+    return (xs, ys, w.map { UnsafeBufferPointer(start: $0, count: xs.count) })
+}
+
 @_cdecl("ik_spline_lsq")
 public func ik_spline_lsq(_ x: UnsafePointer<Double>?, _ n: Int, _ y: UnsafePointer<Double>?,
                           _ w: UnsafePointer<Double>?, _ t: UnsafePointer<Double>?, _ nT: Int,
@@ -66,9 +76,7 @@ public func ik_spline_lsq(_ x: UnsafePointer<Double>?, _ n: Int, _ y: UnsafePoin
     guarded {
         let out = try requireNonNull(spline, "spline")
         out.pointee = nil
-        let xs = try vector(x, n, "x", "n")
-        let ys = UnsafeBufferPointer(start: try requireNonNull(y, "y"), count: xs.count)
-        let ws = w.map { UnsafeBufferPointer(start: $0, count: xs.count) }
+        let (xs, ys, ws) = try weightedData(x, n, y, w)
         let knots = try vector(t, nT, "t", "n_t")
         let fit = try SplineFit.leastSquares(x: xs, y: ys, weights: ws, knots: Array(knots), degree: Int(k))
         publish(SplineBox(fit.spline, fit: fit), out)
@@ -240,9 +248,7 @@ public func ik_spline_smoothing(_ x: UnsafePointer<Double>?, _ n: Int, _ y: Unsa
     guarded {
         let out = try requireNonNull(spline, "spline")
         out.pointee = nil
-        let xs = try vector(x, n, "x", "n")
-        let ys = UnsafeBufferPointer(start: try requireNonNull(y, "y"), count: xs.count)
-        let ws = w.map { UnsafeBufferPointer(start: $0, count: xs.count) }
+        let (xs, ys, ws) = try weightedData(x, n, y, w)
         guard !lam.isNaN else { throw ArgumentError(status: .invalidArgument, message: "lam is NaN: use lam >= 0, or a negative value for GCV") }
         let problem = try SmoothingSpline(x: xs, y: ys, weights: ws)
         let (s, used) = try problem.fit(lambda: lam < 0 ? nil : lam)

@@ -300,6 +300,17 @@ class BSpline:
 # ------------------------------------------------------------------------------------------
 
 
+def _weighted_data(x, y, w):
+    """x, y and optional w as float64 vectors of one length."""
+    x = _vector("x", x)
+    y = _vector("y", y)
+    _same_length("y", y, "x", x)
+    if w is not None:
+        w = _vector("w", w)
+        _same_length("w", w, "x", x)
+    return x, y, w
+
+
 def make_lsq_spline(x, y, t, k=3, w=None):
     """Weighted least-squares spline with given knots (``scipy.interpolate.make_lsq_spline``).
 
@@ -318,14 +329,9 @@ def make_lsq_spline(x, y, t, k=3, w=None):
     Returns a :class:`BSpline` that also carries the coefficient covariance
     (:attr:`BSpline.cov`, :meth:`BSpline.covariance`, :meth:`BSpline.predict_std`).
     """
-    x = _vector("x", x)
-    y = _vector("y", y)
+    x, y, w = _weighted_data(x, y, w)
     t = _vector("t", t)
     k = _int32("k", k)
-    _same_length("y", y, "x", x)
-    if w is not None:
-        w = _vector("w", w)
-        _same_length("w", w, "x", x)
     handle = _SPLINE_P()
     check(lib.ik_spline_lsq(_pointer(x), x.shape[0], _pointer(y), _pointer(w), _pointer(t),
                             t.shape[0], k, ctypes.byref(handle)))
@@ -421,12 +427,7 @@ def make_smoothing_spline(x, y, w=None, lam=None):
 
     Returns a :class:`BSpline` whose attribute ``lam`` is the lambda used.
     """
-    x = _vector("x", x)
-    y = _vector("y", y)
-    _same_length("y", y, "x", x)
-    if w is not None:
-        w = _vector("w", w)
-        _same_length("w", w, "x", x)
+    x, y, w = _weighted_data(x, y, w)
     if lam is None:
         lam_value = -1.0
     else:
