@@ -61,6 +61,8 @@ demo: lib
 bench: lib pydeps
 	PYTHONPATH=bindings/python $(PYTHON) bench/bench_linear.py
 	PYTHONPATH=bindings/python $(PYTHON) bench/bench_splines.py
+	PYTHONPATH=bindings/python $(PYTHON) bench/bench_lomb_scargle.py
+	PYTHONPATH=bindings/python $(PYTHON) bench/bench_tikhonov.py
 
 clean:
 	rm -rf .build $(BUILD) demo-output bindings/c/bin bindings/fortran/bin

@@ -142,6 +142,99 @@ def many_pixels():
     print(f"  pulls (theta - truth)/stderr: mean {pulls.mean():+.3f}, sd {pulls.std():.3f} (expected 0, 1)")
 
 
+def periodogram():
+    section("5. Lomb-Scargle periodogram of an unevenly sampled light curve, with significance")
+    rng = np.random.default_rng(12)
+    # Three observing seasons of 40 nights, one to three exposures a night, weather gaps.
+    nights = np.concatenate([np.arange(40) + start for start in (0, 120, 240)])
+    nights = nights[rng.random(nights.size) < 0.7]
+    t = np.sort(np.concatenate([nights + rng.uniform(0.0, 0.3, nights.size)
+                                for _ in range(2)]))
+    period = 2.71828
+    dy = rng.uniform(0.05, 0.2, t.size)
+    truth = 12.0 + 0.15 * np.sin(2 * np.pi * t / period) + 0.05 * np.cos(4 * np.pi * t / period)
+    y = truth + rng.normal(0.0, dy)
+    ls = inferkit.LombScargle(t, y, dy, nterms=1)
+    t0 = time.perf_counter()
+    frequency, power = ls.autopower(samples_per_peak=10, maximum_frequency=2.0)
+    dt = time.perf_counter() - t0
+    best = frequency[np.argmax(power)]
+    fap = ls.false_alarm_probability(power.max(), maximum_frequency=2.0)
+    levels = ls.false_alarm_level([0.1, 0.01, 0.001], maximum_frequency=2.0)
+    print(f"  {t.size} points over {t.max() - t.min():.0f} days, {frequency.size} frequencies"
+          f" in {dt * 1e3:.1f} ms")
+    print(f"  best period {1 / best:.4f} d (true {period}), power {power.max():.3f},"
+          f" false-alarm probability {fap:.1e} (Baluev)")
+    print("  power levels for false-alarm probabilities 10%, 1%, 0.1%: "
+          + ", ".join(f"{v:.3f}" for v in levels))
+    fast = ls.power(frequency, method="fast")
+    print(f"  fast method: max |power - exact| = {np.max(np.abs(fast - power)):.1e}")
+    two = inferkit.LombScargle(t, y, dy, nterms=2)
+    theta = two.model_parameters(best)
+    print(f"  two-harmonic model at the peak: amplitudes {np.hypot(theta[1], theta[2]):.4f},"
+          f" {np.hypot(theta[3], theta[4]):.4f} (true 0.15, 0.05)")
+    if plt:
+        phase = np.linspace(0, 1, 200)
+        fig, (a1, a2, a3) = plt.subplots(3, 1, figsize=(7, 9))
+        a1.errorbar(t, y, dy, fmt=".", ms=3, elinewidth=0.5)
+        a1.set_xlabel("t [d]"), a1.set_ylabel("y")
+        a2.plot(frequency, power, lw=0.7)
+        for v, label in zip(levels, ("10%", "1%", "0.1%")):
+            a2.axhline(v, ls=":", color="gray")
+            a2.text(frequency[-1], v, f" FAP {label}", va="center", fontsize=7)
+        a2.set_xlabel("frequency [1/d]"), a2.set_ylabel("power (standard)")
+        a3.errorbar((t * best) % 1, y, dy, fmt=".", ms=3, elinewidth=0.5, label="data")
+        a3.plot(phase, two.model(phase / best, best), label="2-harmonic model")
+        a3.set_xlabel(f"phase at period {1 / best:.4f} d"), a3.set_ylabel("y"), a3.legend()
+        fig.tight_layout()
+        fig.savefig(os.path.join(OUT, "5_periodogram.png"), dpi=100)
+        plt.close(fig)
+
+
+def deconvolution():
+    section("6. Deconvolution of a blurred spectrum by Tikhonov regularisation (lam by GCV)")
+    rng = np.random.default_rng(5)
+    n = 400
+    i = np.arange(n)
+    truth = (np.exp(-0.5 * ((i - 170) / 6) ** 2) + 0.7 * np.exp(-0.5 * ((i - 200) / 8) ** 2)
+             + 0.4 * np.exp(-0.5 * ((i - 290) / 12) ** 2))
+    kernel = np.exp(-0.5 * (np.arange(-60, 61) / 15.0) ** 2)
+    kernel /= kernel.sum()  # the instrument's response, sampled
+    noise = 0.005
+    y = inferkit.convolution_matrix(kernel, n) @ truth + rng.normal(0, noise, n)
+    err = lambda f: np.linalg.norm(f - truth) / np.linalg.norm(truth)
+    t0 = time.perf_counter()
+    fit = inferkit.deconvolve(y, kernel, L="d1", sigma=noise, absolute_sigma=True)
+    dt = time.perf_counter() - t0
+    print(f"  {n} samples, Gaussian response of width 15, noise {noise}: lam = {fit.lam:.3g} by GCV"
+          f" in {dt * 1e3:.0f} ms, {fit.edf:.1f} effective degrees of freedom")
+    for method in ("gcv", "lcurve", "discrepancy"):
+        f = inferkit.deconvolve(y, kernel, L="d1", sigma=noise, method=method)
+        print(f"  {method:11s} lam = {f.lam:9.3g}  relative error {err(f.params):.3f}")
+    positive = inferkit.deconvolve(y, kernel, L="d1", sigma=noise, nonnegative=True)
+    print(f"  non-negative (NNLS at the GCV lam): relative error {err(positive.params):.3f},"
+          f" min {positive.params.min():.2g} (unconstrained min {fit.params.min():.2g})")
+    band = fit.stderr  # posterior standard deviation, from the stacked QR
+    print(f"  posterior sd of f: {band.min():.3f} .. {band.max():.3f};"
+          f" truth inside +-2 sd at {np.mean(np.abs(fit.params - truth) < 2 * band):.0%} of the samples"
+          " (the bias of the smoothing is not in the sd)")
+    if plt:
+        fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4))
+        a1.plot(i, y, ".", ms=2, color="gray", label="blurred data")
+        a1.plot(i, truth, "k", lw=1, label="truth")
+        a1.fill_between(i, fit.params - 2 * band, fit.params + 2 * band, alpha=0.3, label="GCV, +-2 sd")
+        a1.plot(i, fit.params, lw=1)
+        a1.plot(i, positive.params, "--", lw=1, label="non-negative")
+        a1.set_xlabel("channel"), a1.legend(fontsize=8)
+        c = fit.curve
+        a2.loglog(c.residual_norm, c.solution_norm, label="L-curve")
+        a2.plot(fit.residual_norm, fit.solution_norm, "o", label=f"GCV lam = {fit.lam:.2g}")
+        a2.set_xlabel("||(y - R f) / sigma||"), a2.set_ylabel("||D f||"), a2.legend(fontsize=8)
+        fig.tight_layout()
+        fig.savefig(os.path.join(OUT, "6_deconvolution.png"), dpi=100)
+        plt.close(fig)
+
+
 def main():
     print(f"InferKit {inferkit.__version__}: a tour")
     if plt:
@@ -150,6 +243,8 @@ def main():
     nist_filip()
     spectral()
     many_pixels()
+    periodogram()
+    deconvolution()
     print()
     print(f"figures written to {OUT}" if plt else "(install matplotlib for figures)")
 

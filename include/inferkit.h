@@ -293,6 +293,348 @@ ik_status_t ik_linear_predict_x(const ik_linear_result_t* result, const double* 
 void ik_linear_result_free(ik_linear_result_t* result);
 
 /* ------------------------------------------------------------------------------------------ */
+/* Regularisation and deconvolution (ik_tikhonov_*, ik_tsvd_*, ik_nnls_*, ik_convolution_*)   */
+/* ------------------------------------------------------------------------------------------ */
+
+/** Which outputs of a discrete convolution are the rows of its matrix (as numpy.convolve). */
+enum ik_convolution_mode {
+    IK_CONVOLUTION_FULL = 0,  /**< all n + n_kernel - 1 outputs: R[i][j] = kernel[i - j] */
+    IK_CONVOLUTION_SAME = 1   /**< the n outputs centred on the signal: rows (n_kernel - 1) / 2 ..
+                                   of the full matrix, as scipy.linalg.convolution_matrix "same" */
+};
+
+/** How the signal continues beyond its n samples in a convolution. */
+enum ik_convolution_boundary {
+    IK_BOUNDARY_ZERO = 0,     /**< zero outside (scipy.linalg.convolution_matrix) */
+    IK_BOUNDARY_REFLECT = 1   /**< mirrored about its ends, f[-1-i] = f[i], f[n+i] = f[n-1-i]
+                                   (scipy.ndimage mode "reflect") */
+};
+
+/**
+ * Number of rows of the convolution matrix of a kernel of n_kernel values and a signal of n
+ * values, written to *rows: n + n_kernel - 1 (IK_CONVOLUTION_FULL) or n (IK_CONVOLUTION_SAME).
+ * Errors: IK_ERR_DIMENSION (n_kernel or n is 0, or n_kernel > n), IK_ERR_INVALID_ARGUMENT
+ * (rows NULL, bad mode).
+ */
+ik_status_t ik_convolution_rows(size_t n_kernel, size_t n, int32_t mode, size_t* rows);
+
+/**
+ * The matrix R of the convolution of a sampled response kernel with a signal f of n values,
+ * y = R f with y_i = sum_k kernel[k] f[i + offset - k] (offset 0 for IK_CONVOLUTION_FULL,
+ * (n_kernel - 1) / 2 for IK_CONVOLUTION_SAME), f continued outside [0, n) by `boundary`.
+ * With IK_BOUNDARY_ZERO it equals scipy.linalg.convolution_matrix(kernel, n, mode).
+ *  kernel    n_kernel finite values, 1 <= n_kernel <= n (a kernel longer than the signal is
+ *            IK_ERR_DIMENSION)
+ *  n         the signal length: columns of R
+ *  mode      IK_CONVOLUTION_FULL or IK_CONVOLUTION_SAME
+ *  boundary  IK_BOUNDARY_ZERO or IK_BOUNDARY_REFLECT
+ *  layout    storage order of out
+ *  out       rows x n (rows from ik_convolution_rows()); out_len must be >= rows * n
+ * Errors: IK_ERR_INVALID_ARGUMENT (NULL pointer, bad mode, boundary or layout),
+ * IK_ERR_DIMENSION (sizes as above, out_len too small), IK_ERR_NONFINITE (NaN/Inf in kernel).
+ */
+ik_status_t ik_convolution_matrix(const double* kernel, size_t n_kernel, size_t n, int32_t mode,
+                                  int32_t boundary, int32_t layout, double* out, size_t out_len);
+
+/** The penalty operator L of Tikhonov regularisation lam ||L f||^2 (n unknowns). */
+enum ik_penalty {
+    IK_PENALTY_IDENTITY = 0,           /**< L = I, n x n: ridge regression (standard form) */
+    IK_PENALTY_FIRST_DIFFERENCE = 1,   /**< (n-1) x n, (L f)_i = f[i+1] - f[i]; null space: constants */
+    IK_PENALTY_SECOND_DIFFERENCE = 2,  /**< (n-2) x n, (L f)_i = f[i] - 2 f[i+1] + f[i+2]; null space:
+                                            straight lines */
+    IK_PENALTY_MATRIX = 3              /**< the caller's l_rows x n matrix (any rank >= 1) */
+};
+
+/** How the regularisation parameter (lam of Tikhonov, k of the truncated SVD) is chosen. */
+enum ik_reg_method {
+    IK_REG_GCV = 0,           /**< generalised cross-validation: minimise
+                                   GCV = m ||r||^2 / (m - tr H)^2 (H the influence matrix) */
+    IK_REG_LCURVE = 1,        /**< corner of the L-curve (log ||r||, log ||L f||): its maximum
+                                   curvature (Tikhonov only); of several corners, the one at the
+                                   largest lam among the local maxima within a factor 2 of the
+                                   largest curvature (smaller-lam corners lie in the noise) */
+    IK_REG_DISCREPANCY = 2,   /**< discrepancy principle ||W^1/2 r||^2 = tau^2 m (needs sigma: the
+                                   absolute errors of y); on a grid without refinement, the
+                                   largest lam whose residual is within that */
+    IK_REG_FIXED = 3          /**< the caller's lam (or k) */
+};
+
+/** Bits of the flags of regularised results: warnings that are not failures. */
+enum ik_reg_flag {
+    IK_REG_FLAG_AT_GRID_EDGE = 1,             /**< the choice is at an end of the grid: the optimum
+                                                   may lie outside it */
+    IK_REG_FLAG_DISCREPANCY_NOT_BRACKETED = 2,/**< ||r||^2 = tau^2 m has no root inside the grid: the
+                                                   nearest grid end was taken */
+    IK_REG_FLAG_NO_DOF = 4,                   /**< m - tr H <= 0 with relative sigma: covariance NaN */
+    IK_REG_FLAG_LOW_RANK = 8,                 /**< the standard-form matrix was factorised as numerically
+                                                   low-rank (singular values below 1e-14 of its
+                                                   Frobenius norm taken as zero) */
+    IK_REG_FLAG_AT_BOUND = 16                 /**< non-negative solution with values at 0: their
+                                                   covariance rows and columns are NaN */
+};
+
+/** Options of ik_tikhonov() and ik_deconvolve(). Fill with ik_tikhonov_options_default(). */
+typedef struct ik_tikhonov_options_t {
+    size_t struct_size;          /**< sizeof(ik_tikhonov_options_t), set by ik_tikhonov_options_default */
+    int32_t method;              /**< IK_REG_GCV (default), IK_REG_LCURVE, IK_REG_DISCREPANCY, IK_REG_FIXED */
+    int32_t absolute_sigma;      /**< 0 (default): sigma are relative weights and the covariance is
+                                      scaled by the noise variance ||W^1/2 r||^2 / (m - tr H);
+                                      1: sigma are absolute 1-sigma errors (no scaling) */
+    double lam;                  /**< IK_REG_FIXED: the lam to use, finite and >= 0 (default 0) */
+    double discrepancy_factor;   /**< tau of the discrepancy principle ||W^1/2 r||^2 = tau^2 m, > 0
+                                      (default 1: chi^2 equal to its expectation m) */
+    size_t n_grid;               /**< points of the automatic lam grid (lam_grid NULL), default 100,
+                                      1 .. 1000000: log-spaced from max(s_min, 16 eps s_1)^2 to s_1^2,
+                                      s the singular values of the standard-form matrix */
+    int32_t refine;              /**< -1 (default): refine the choice between grid points (Brent's
+                                      method in log lam; bisection for the discrepancy root) on the
+                                      automatic grid only; 0: the best grid point; 1: always refine */
+    int32_t nonnegative;         /**< 1: the solution at the chosen lam is the non-negative least-squares
+                                      solution of [W^1/2 A; sqrt(lam) L] f ~ [W^1/2 y; 0] (lam is chosen on
+                                      the unconstrained problem); 0 (default): unconstrained */
+    double rcond;                /**< relative cut-off for the rank of a caller's L and the check that A
+                                      sees the null space of L; <= 0 (default) means eps * max(m, n) */
+    int32_t n_threads;           /**< threads for large matrix products, 0 (default) = all cores;
+                                      results are bit-identical for every thread count */
+    int32_t stacked_qr;          /**< 0 (default): the solution at the chosen lam from the standard-form
+                                      SVD (O(m n)); 1: from a Householder QR of the stacked matrix
+                                      [W^1/2 A; sqrt(lam) L] (O(n^2 (m + p)); the covariance then comes
+                                      from the same factor). Both agree to rounding. Ignored with
+                                      nonnegative = 1 */
+} ik_tikhonov_options_t;
+
+/** Fill *options with the defaults (and struct_size). */
+ik_status_t ik_tikhonov_options_default(ik_tikhonov_options_t* options);
+
+/** Opaque result of ik_tikhonov() or ik_deconvolve(). Free with ik_tikhonov_result_free(). */
+typedef struct ik_tikhonov_result_t ik_tikhonov_result_t;
+
+/**
+ * General-form Tikhonov regularisation:
+ *     minimise ||W^1/2 (y - A f)||^2 + lam ||L f||^2,   W = diag(1/sigma^2),
+ * with lam chosen by options->method over a grid. Solved by Elden's standard-form transformation
+ * (the null space of L split off by a QR factorisation of W^1/2 A N) and one SVD of the
+ * standard-form matrix, so every lam of the grid costs O(min(m, n)); the solution costs O(m n)
+ * (or, with options->stacked_qr, comes from a Householder QR of the stacked matrix). The
+ * posterior covariance (A^T W A + lam L^T L)^-1 comes from a Householder QR of the stacked
+ * matrix [W^1/2 A; sqrt(lam) L] (ik_tikhonov_result_cov). Never the normal equations.
+ * A standard-form matrix of at least 256 x 256 is first factorised as numerically low-rank (a
+ * seeded randomised range finder, checked to 1e-14 of its Frobenius norm; IK_REG_FLAG_LOW_RANK),
+ * which is what makes large deconvolutions fast; otherwise, or when its rank exceeds a quarter of
+ * its size, by LAPACK's dgesdd.
+ *  a          rows x cols matrix A in `layout` (rows = m observations, cols = n unknowns); finite
+ *  y          rows data; finite
+ *  sigma      rows standard deviations > 0, or NULL (all 1; not allowed with IK_REG_DISCREPANCY)
+ *  penalty    IK_PENALTY_*
+ *  l          IK_PENALTY_MATRIX: the l_rows x cols matrix L in `layout`, finite, rank >= 1;
+ *             ignored (may be NULL) for the other penalties
+ *  lam_grid   n_lam values lam >= 0 (any order) at which the curve is evaluated and among which
+ *             lam is chosen, or NULL (with n_lam 0) for the automatic grid
+ *  options    NULL for defaults
+ *  result     receives a new handle on success (NULL on failure)
+ * Errors: IK_ERR_INVALID_ARGUMENT (NULL pointer, bad layout, penalty, method or option, sigma <= 0,
+ * lam < 0, sigma NULL with the discrepancy principle, L = 0), IK_ERR_DIMENSION (zero or mismatched
+ * sizes, m <= the null-space dimension of L, too few unknowns for a difference penalty),
+ * IK_ERR_NONFINITE (NaN/Inf in a, y, sigma, l or lam_grid), IK_ERR_SINGULAR (A maps a null vector
+ * of L to zero, or A L^+ = 0 when lam must be chosen), IK_ERR_NOT_CONVERGED.
+ */
+ik_status_t ik_tikhonov(const double* a, size_t rows, size_t cols, int32_t layout, const double* y,
+                        const double* sigma, int32_t penalty, const double* l, size_t l_rows,
+                        const double* lam_grid, size_t n_lam, const ik_tikhonov_options_t* options,
+                        ik_tikhonov_result_t** result);
+
+/**
+ * Deconvolution: recover the signal f from data y = R f + noise, R the convolution matrix of
+ * the kernel (ik_convolution_matrix), by ik_tikhonov on R with the given penalty.
+ *  y, n_y     the data: n_y finite values
+ *  kernel     n_kernel finite values; the signal has n = n_y (IK_CONVOLUTION_SAME) or
+ *             n_y - n_kernel + 1 (IK_CONVOLUTION_FULL) values, and n_kernel <= n
+ *  mode, boundary   as ik_convolution_matrix
+ *  sigma      n_y standard deviations > 0 or NULL
+ *  penalty    IK_PENALTY_IDENTITY, _FIRST_DIFFERENCE or _SECOND_DIFFERENCE
+ *  lam_grid, n_lam, options, result   as ik_tikhonov
+ * Errors: as ik_convolution_matrix and ik_tikhonov; IK_ERR_INVALID_ARGUMENT for IK_PENALTY_MATRIX.
+ */
+ik_status_t ik_deconvolve(const double* y, size_t n_y, const double* kernel, size_t n_kernel,
+                          int32_t mode, int32_t boundary, const double* sigma, int32_t penalty,
+                          const double* lam_grid, size_t n_lam, const ik_tikhonov_options_t* options,
+                          ik_tikhonov_result_t** result);
+
+/** Sizes and scalars of a Tikhonov result. Set struct_size = sizeof(ik_tikhonov_info_t) first. */
+typedef struct ik_tikhonov_info_t {
+    size_t struct_size;      /**< set by the caller to sizeof(ik_tikhonov_info_t) */
+    size_t rows;             /**< observations m */
+    size_t cols;             /**< unknowns n */
+    size_t penalty_rows;     /**< rows of L */
+    size_t null_dim;         /**< dimension q of the null space of L (unpenalised directions) */
+    size_t n_singular;       /**< singular values of the standard-form matrix that were computed */
+    size_t n_grid;           /**< points of the curve */
+    double lam;              /**< the lam used */
+    double edf;              /**< effective degrees of freedom tr H = q + sum s_i^2 / (s_i^2 + lam) */
+    double residual_norm;    /**< ||W^1/2 (y - A f)|| */
+    double solution_norm;    /**< ||L f|| */
+    double gcv;              /**< GCV(lam) = m ||W^1/2 r||^2 / (m - tr H)^2 (infinite when m = tr H) */
+    double curvature;        /**< curvature of the L-curve at lam (NaN at lam = 0) */
+    double noise_variance;   /**< the covariance factor: 1 with absolute_sigma, else ||W^1/2 r||^2 / (m - tr H) */
+    int32_t flags;           /**< bits of ik_reg_flag */
+    int32_t method;          /**< IK_REG_* used */
+    int32_t nonnegative;     /**< 1 when f was constrained to be >= 0 (residual and solution norms are
+                                  then those of that f; edf, gcv and curvature of the unconstrained one) */
+    int32_t absolute_sigma;  /**< 1 when the covariance was not scaled */
+} ik_tikhonov_info_t;
+
+/** Read the sizes and scalars of a result into *info (info->struct_size must be set). */
+ik_status_t ik_tikhonov_result_info(const ik_tikhonov_result_t* result, ik_tikhonov_info_t* info);
+
+/** The solution f: cols values; len >= cols. */
+ik_status_t ik_tikhonov_result_params(const ik_tikhonov_result_t* result, double* out, size_t len);
+
+/**
+ * The posterior covariance of f, cols x cols (row-major = column-major: it is symmetric):
+ * (A^T W A + lam L^T L)^-1 times noise_variance, the covariance of the Gaussian posterior with
+ * the prior lam ||L f||^2 / 2. Computed on the first call by a Householder QR of
+ * [W^1/2 A; sqrt(lam) L] (O(cols^2 (rows + penalty_rows))), then kept. For non-negative results,
+ * that of the values > 0, with NaN rows and columns for values at 0. len >= cols * cols.
+ * Errors: IK_ERR_SINGULAR when the matrix is singular (lam = 0 with a rank-deficient A).
+ */
+ik_status_t ik_tikhonov_result_cov(ik_tikhonov_result_t* result, double* out, size_t len);
+
+/**
+ * The regularisation curve at the n_grid lam of the grid (in the grid's order): lam, residual
+ * norm ||W^1/2 r||, solution seminorm ||L f||, GCV value and L-curve curvature. Any output may
+ * be NULL; each non-NULL one needs len >= n_grid values.
+ */
+ik_status_t ik_tikhonov_result_curve(const ik_tikhonov_result_t* result, double* lam,
+                                     double* residual_norm, double* solution_norm, double* gcv,
+                                     double* curvature, size_t len);
+
+/**
+ * The standard-form spectrum (n_singular values each, descending singular values): singular
+ * values s_i, Picard coefficients beta_i = u_i^T bbar of the data, and the filter factors
+ * s_i^2 / (s_i^2 + lam) at the chosen lam. Any output may be NULL; len >= n_singular.
+ */
+ik_status_t ik_tikhonov_result_spectrum(const ik_tikhonov_result_t* result, double* singular_values,
+                                        double* picard, double* filter_factors, size_t len);
+
+/** Release a result. NULL is a no-op; a pointer that is not a live result is ignored. */
+void ik_tikhonov_result_free(ik_tikhonov_result_t* result);
+
+/** Options of ik_tsvd(). Fill with ik_tsvd_options_default(). */
+typedef struct ik_tsvd_options_t {
+    size_t struct_size;          /**< sizeof(ik_tsvd_options_t), set by ik_tsvd_options_default */
+    int32_t method;              /**< IK_REG_GCV (default), IK_REG_DISCREPANCY or IK_REG_FIXED */
+    int32_t absolute_sigma;      /**< as ik_tikhonov_options_t (default 0) */
+    size_t k;                    /**< IK_REG_FIXED: singular values kept, 1 <= k <= rank */
+    double discrepancy_factor;   /**< tau > 0 (default 1): the smallest k with ||W^1/2 r_k||^2 <= tau^2 m */
+    double rcond;                /**< singular values <= rcond * s_1 do not count (the rank); <= 0
+                                      (default) means eps * max(m, n) */
+    int32_t n_threads;           /**< as ik_tikhonov_options_t */
+    int32_t reserved;            /**< must be 0 */
+} ik_tsvd_options_t;
+
+/** Fill *options with the defaults (and struct_size). */
+ik_status_t ik_tsvd_options_default(ik_tsvd_options_t* options);
+
+/** Opaque result of ik_tsvd(). Free with ik_tsvd_result_free(). */
+typedef struct ik_tsvd_result_t ik_tsvd_result_t;
+
+/**
+ * Truncated SVD: with W^1/2 A = U S V^T, f_k = sum_{i<=k} (u_i^T W^1/2 y / s_i) v_i (filter factors
+ * 1 for the k largest singular values, 0 beyond), k chosen by GCV(k) = m ||W^1/2 r_k||^2 / (m - k)^2,
+ * the discrepancy principle or given (options->method).
+ *  a, rows, cols, layout, y, sigma, options   as ik_tikhonov
+ * Errors: IK_ERR_INVALID_ARGUMENT (NULL pointer, bad layout or option, IK_REG_LCURVE, k out of
+ * range, sigma <= 0), IK_ERR_DIMENSION, IK_ERR_NONFINITE, IK_ERR_SINGULAR (A = 0).
+ */
+ik_status_t ik_tsvd(const double* a, size_t rows, size_t cols, int32_t layout, const double* y,
+                    const double* sigma, const ik_tsvd_options_t* options, ik_tsvd_result_t** result);
+
+/** Sizes and scalars of a truncated-SVD result. Set struct_size = sizeof(ik_tsvd_info_t) first. */
+typedef struct ik_tsvd_info_t {
+    size_t struct_size;      /**< set by the caller to sizeof(ik_tsvd_info_t) */
+    size_t rows;             /**< observations m */
+    size_t cols;             /**< unknowns n */
+    size_t rank;             /**< numerical rank: singular values > rcond * s_1 (the largest k) */
+    size_t k;                /**< singular values kept */
+    size_t n_singular;       /**< singular values computed */
+    double residual_norm;    /**< ||W^1/2 (y - A f_k)|| */
+    double solution_norm;    /**< ||f_k|| */
+    double gcv;              /**< GCV(k) */
+    double noise_variance;   /**< the covariance factor: 1 with absolute_sigma, else ||W^1/2 r_k||^2 / (m - k) */
+    int32_t flags;           /**< bits of ik_reg_flag */
+    int32_t method;          /**< IK_REG_* used */
+    int32_t absolute_sigma;  /**< 1 when the covariance was not scaled */
+    int32_t reserved;        /**< 0 */
+} ik_tsvd_info_t;
+
+/** Read the sizes and scalars of a result into *info (info->struct_size must be set). */
+ik_status_t ik_tsvd_result_info(const ik_tsvd_result_t* result, ik_tsvd_info_t* info);
+
+/** The solution f_k: cols values; len >= cols. */
+ik_status_t ik_tsvd_result_params(const ik_tsvd_result_t* result, double* out, size_t len);
+
+/** Covariance of f_k, V_k S_k^-2 V_k^T times noise_variance: cols x cols; len >= cols * cols. */
+ik_status_t ik_tsvd_result_cov(const ik_tsvd_result_t* result, double* out, size_t len);
+
+/**
+ * The curve for k = 1 .. rank (entry i is k = i + 1): residual norm, solution norm ||f_k|| and
+ * GCV(k). Any output may be NULL; len >= rank.
+ */
+ik_status_t ik_tsvd_result_curve(const ik_tsvd_result_t* result, double* residual_norm,
+                                 double* solution_norm, double* gcv, size_t len);
+
+/**
+ * Picard plot data (n_singular values each): singular values s_i of W^1/2 A (descending) and
+ * the coefficients u_i^T W^1/2 y. Either output may be NULL; len >= n_singular.
+ */
+ik_status_t ik_tsvd_result_spectrum(const ik_tsvd_result_t* result, double* singular_values,
+                                    double* picard, size_t len);
+
+/** Release a result. NULL is a no-op; a pointer that is not a live result is ignored. */
+void ik_tsvd_result_free(ik_tsvd_result_t* result);
+
+/** Options of ik_nnls() and ik_bvls(). Fill with ik_nnls_options_default(). */
+typedef struct ik_nnls_options_t {
+    size_t struct_size;   /**< sizeof(ik_nnls_options_t), set by ik_nnls_options_default */
+    int32_t max_iter;     /**< inner-loop passes allowed (a variable returning to a bound); 0 (default)
+                               means 3 * cols, as scipy.optimize.nnls; >= 0 */
+    int32_t reserved;     /**< must be 0 */
+    double tol;           /**< a variable is freed only when its dual |(A^T (y - A x))_j| exceeds tol;
+                               <= 0 (default) means eps * max(rows, cols) * ||A||_F * ||y|| */
+} ik_nnls_options_t;
+
+/** Fill *options with the defaults (and struct_size). */
+ik_status_t ik_nnls_options_default(ik_nnls_options_t* options);
+
+/**
+ * Non-negative least squares, minimise ||A x - y|| subject to x >= 0, by the active-set method
+ * of Lawson and Hanson (1974) with Householder/Givens updating, as scipy.optimize.nnls.
+ *  a        rows x cols in layout; finite
+ *  y        rows values; finite
+ *  options  NULL for defaults
+ *  x        receives cols values; x_len >= cols
+ *  rnorm    receives ||A x - y|| (may be NULL)
+ * Errors: IK_ERR_INVALID_ARGUMENT, IK_ERR_DIMENSION, IK_ERR_NONFINITE, IK_ERR_NOT_CONVERGED (more
+ * than max_iter passes).
+ */
+ik_status_t ik_nnls(const double* a, size_t rows, size_t cols, int32_t layout, const double* y,
+                    const ik_nnls_options_t* options, double* x, size_t x_len, double* rnorm);
+
+/**
+ * Bounded-variable least squares, minimise ||A x - y|| subject to lower <= x <= upper, by the
+ * same active-set method generalised to two bounds (Stark and Parker 1995), as
+ * scipy.optimize.lsq_linear(method="bvls").
+ *  lower    cols values (each finite or -INFINITY), or NULL for 0 (non-negativity)
+ *  upper    cols values (each finite or +INFINITY), or NULL for +INFINITY; lower <= upper
+ *  the other arguments as ik_nnls
+ * Errors: as ik_nnls; IK_ERR_INVALID_ARGUMENT for NaN bounds, lower = +inf, upper = -inf or
+ * lower > upper.
+ */
+ik_status_t ik_bvls(const double* a, size_t rows, size_t cols, int32_t layout, const double* y,
+                    const double* lower, const double* upper, const ik_nnls_options_t* options,
+                    double* x, size_t x_len, double* rnorm);
+
+/* ------------------------------------------------------------------------------------------ */
 /* Splines and simple non-parametric regressors (ik_spline_*, ik_interp_*)                    */
 /* ------------------------------------------------------------------------------------------ */
 
@@ -431,6 +773,190 @@ ik_status_t ik_interp_linear(const double* xp, const double* fp, size_t n_p, con
  */
 ik_status_t ik_interp_nearest(const double* xp, const double* fp, size_t n_p, const double* x,
                               size_t n, double* out);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Least-squares spectral analysis (ik_lomb_scargle_*)                                        */
+/* ------------------------------------------------------------------------------------------ */
+
+/*
+ * Lomb-Scargle periodograms of unevenly sampled data with uncertainties, as astropy's
+ * LombScargle. At each frequency f (cycles per unit of t) the model
+ *     y(t) = [c] + sum_{k=1..nterms} a_k sin(2 pi k f t) + b_k cos(2 pi k f t)
+ * (the offset c only with fit_mean) is fitted by weighted least squares, weights 1/dy^2, to the
+ * data, which are first centred on their weighted mean when fit_mean or center_data is set.
+ * The power measures how much the model lowers chi-square: with chi2_ref = sum ((y - ybar)/dy)^2
+ * (ybar = 0 when the data are not centred) and chi2(f) the minimum at f, see
+ * ik_lomb_scargle_normalization. nterms = 1 without fit_mean is the classical periodogram
+ * (Lomb 1976, Scargle 1982), with fit_mean the generalised one (Zechmeister and Kuerster 2009).
+ *
+ * Common arguments: t holds n finite observation times (any order, in any unit; frequencies
+ * are in cycles per that unit); y holds n finite values; dy holds n finite uncertainties > 0, or
+ * is NULL (all 1). n must exceed the number of parameters (1 for the mean when fit_mean or
+ * center_data, plus 2 nterms). Frequencies must be finite and > 0. A series whose chi2_ref is
+ * 0 (constant data) has no defined power except with IK_LOMB_SCARGLE_PSD: IK_ERR_SINGULAR.
+ * Every function is reentrant; the options' n_threads threads work on one call, with results
+ * bit-identical for every thread count.
+ */
+
+/** Normalisation of the power (astropy's `normalization`). */
+enum ik_lomb_scargle_normalization {
+    IK_LOMB_SCARGLE_STANDARD = 0,  /**< 1 - chi2(f) / chi2_ref, in [0, 1] (default) */
+    IK_LOMB_SCARGLE_MODEL = 1,     /**< chi2_ref / chi2(f) - 1, in [0, inf) */
+    IK_LOMB_SCARGLE_LOG = 2,       /**< ln(chi2_ref / chi2(f)), in [0, inf) */
+    IK_LOMB_SCARGLE_PSD = 3        /**< (chi2_ref - chi2(f)) / 2: the classical periodogram (units of
+                                        y^2) without dy, dimensionless with dy */
+};
+
+/** How the periodogram is evaluated. */
+enum ik_lomb_scargle_method {
+    IK_LOMB_SCARGLE_EXACT = 0,  /**< exact (default): O(n n_freq). On a regular grid (every
+                                     frequency[j] within 4 ulps of frequency[0] + j df) by
+                                     trigonometric recurrences re-seeded every 64 frequencies
+                                     (drift < 1e-14); other frequencies directly; ill-conditioned
+                                     frequencies by QR. About 1e-12 relative to exact arithmetic */
+    IK_LOMB_SCARGLE_FAST = 1    /**< approximate, O(n + n_freq log n_freq): non-uniform FFT with
+                                     Gaussian gridding on a regular grid (IK_ERR_INVALID_ARGUMENT
+                                     otherwise), trigonometric sums within ~1e-14 of sum w;
+                                     frequencies with an ill-conditioned fit are computed exactly.
+                                     Standard powers within ~1e-13 of the exact ones on typical
+                                     data, 2e-10 at worst in stress tests (tests require < 1e-9) */
+};
+
+/** Estimate of the false-alarm probability of a peak (astropy's `method`). */
+enum ik_lomb_scargle_fap_method {
+    IK_LOMB_SCARGLE_FAP_BALUEV = 0,     /**< Baluev (2008) alias-free approximation (default) */
+    IK_LOMB_SCARGLE_FAP_DAVIES = 1,     /**< Davies' upper bound, Baluev (2008) eq. 5 */
+    IK_LOMB_SCARGLE_FAP_NAIVE = 2,      /**< 1 - (1 - P_single)^N_eff, N_eff = f_max (max t - min t) */
+    IK_LOMB_SCARGLE_FAP_BOOTSTRAP = 3,  /**< maxima of the periodograms of n_bootstraps resamples of
+                                             (y, dy) at fixed t, drawn with `seed` */
+    IK_LOMB_SCARGLE_FAP_SINGLE = 4      /**< the single-frequency probability P_single(z) */
+};
+
+/** Options of the ik_lomb_scargle_* functions. Fill with ik_lomb_scargle_options_default(). */
+typedef struct ik_lomb_scargle_options_t {
+    size_t struct_size;        /**< sizeof(ik_lomb_scargle_options_t), set by ik_lomb_scargle_options_default */
+    int32_t fit_mean;          /**< 1 (default): fit an offset at every frequency; 0: no offset */
+    int32_t center_data;       /**< 1 (default): subtract the weighted mean of y first (always done
+                                    when fit_mean is 1); 0: use y as given */
+    int32_t nterms;            /**< harmonics of the model, 1 (default) .. 256 */
+    int32_t normalization;     /**< IK_LOMB_SCARGLE_STANDARD (default), _MODEL, _LOG or _PSD */
+    int32_t method;            /**< IK_LOMB_SCARGLE_EXACT (default) or IK_LOMB_SCARGLE_FAST */
+    int32_t n_threads;         /**< threads, 0 (default) = all cores; results do not depend on it */
+    double samples_per_peak;   /**< automatic grid: points per peak width 1/baseline (default 5), > 0 */
+    double nyquist_factor;     /**< automatic grid: highest frequency as a multiple of the average
+                                    Nyquist frequency n / (2 baseline) (default 5), > 0 */
+    double minimum_frequency;  /**< automatic grid: lowest frequency, 0 (default) = step / 2 */
+    double maximum_frequency;  /**< automatic grid: highest frequency, 0 (default) = from nyquist_factor */
+    int32_t fap_method;        /**< IK_LOMB_SCARGLE_FAP_* (default BALUEV) */
+    int32_t n_bootstraps;      /**< bootstrap resamples (default 1000), 1 .. 10^7 */
+    uint64_t seed;             /**< bootstrap seed (default 0): equal seeds give equal results on every
+                                    machine and thread count */
+} ik_lomb_scargle_options_t;
+
+/** Fill *options with the defaults (and struct_size). */
+ik_status_t ik_lomb_scargle_options_default(ik_lomb_scargle_options_t* options);
+
+/**
+ * The periodogram of one series at n_freq frequencies.
+ *  t, y, dy   n values each (dy may be NULL), as described above
+ *  frequency  n_freq > 0 finite frequencies > 0, any order (a regular grid is fastest)
+ *  options    NULL for defaults
+ *  power      n_freq outputs
+ * Errors: IK_ERR_INVALID_ARGUMENT (NULL pointer, option out of range, dy <= 0, frequency <= 0,
+ * fast method off a regular grid, phases beyond 2^48 cycles), IK_ERR_DIMENSION (n_freq = 0,
+ * n too small), IK_ERR_NONFINITE (NaN/Inf in t, y, dy or frequency), IK_ERR_SINGULAR (constant y).
+ */
+ik_status_t ik_lomb_scargle_power(const double* t, const double* y, const double* dy, size_t n,
+                                  const double* frequency, size_t n_freq,
+                                  const ik_lomb_scargle_options_t* options, double* power);
+
+/**
+ * Periodograms of n_series series observed at the same n times, in one call (the sines and
+ * cosines are computed once for all).
+ *  t              n times
+ *  y              n_series x n values, row-major (series s is y[s * n .. s * n + n))
+ *  dy             NULL (all 1); n values shared by every series (dy_per_series = 0); or
+ *                 n_series x n values, row-major (dy_per_series = 1)
+ *  frequency      n_freq frequencies, shared
+ *  power          n_series x n_freq outputs, row-major
+ * Errors as ik_lomb_scargle_power(); messages name elements as y[s,i] and dy[s,i].
+ */
+ik_status_t ik_lomb_scargle_power_batch(const double* t, size_t n, const double* y, size_t n_series,
+                                        const double* dy, int32_t dy_per_series,
+                                        const double* frequency, size_t n_freq,
+                                        const ik_lomb_scargle_options_t* options, double* power);
+
+/**
+ * The automatic frequency grid of astropy's autofrequency(): with baseline = max t - min t,
+ * *df = 1 / (baseline samples_per_peak), *f0 = minimum_frequency or *df / 2, and
+ * *n_freq = 1 + round((f_max - *f0) / *df) where f_max is maximum_frequency or
+ * nyquist_factor n / (2 baseline); the grid is f0 + j df, j < n_freq.
+ * Errors: IK_ERR_INVALID_ARGUMENT (baseline 0, maximum below minimum, bad option),
+ * IK_ERR_NONFINITE (NaN/Inf in t), IK_ERR_NO_MEMORY (more than 2^40 frequencies).
+ */
+ik_status_t ik_lomb_scargle_autofrequency(const double* t, size_t n,
+                                          const ik_lomb_scargle_options_t* options, double* f0,
+                                          double* df, size_t* n_freq);
+
+/**
+ * The periodogram on the automatic grid (astropy's autopower()): writes *n_freq, the grid
+ * into frequency (may be NULL) and the power into power; both must hold len >= *n_freq values
+ * (call ik_lomb_scargle_autofrequency() first to size them).
+ */
+ik_status_t ik_lomb_scargle_autopower(const double* t, const double* y, const double* dy, size_t n,
+                                      const ik_lomb_scargle_options_t* options, double* frequency,
+                                      double* power, size_t len, size_t* n_freq);
+
+/**
+ * The best-fit model at one frequency evaluated at t_fit[0..n_fit) into y_fit (astropy's
+ * model()): offset + [c] + sum a_k sin(2 pi k f t) + b_k cos(2 pi k f t), where offset is the
+ * weighted mean of y when center_data is 1 (else 0). Solved by a QR factorisation of the
+ * weighted design; a degenerate frequency gives the minimum-norm fit. t_fit must be finite.
+ */
+ik_status_t ik_lomb_scargle_model(const double* t, const double* y, const double* dy, size_t n,
+                                  double frequency, const double* t_fit, size_t n_fit,
+                                  const ik_lomb_scargle_options_t* options, double* y_fit);
+
+/**
+ * The best-fit parameters at one frequency (astropy's model_parameters()): theta = [c (when
+ * fit_mean)], then a_1, b_1, ..., a_nterms, b_nterms, with t measured from 0, for the data minus
+ * the offset; len >= fit_mean + 2 nterms. *offset (may be NULL) receives the offset (the
+ * weighted mean of y with center_data, else 0).
+ */
+ik_status_t ik_lomb_scargle_model_parameters(const double* t, const double* y, const double* dy,
+                                             size_t n, double frequency,
+                                             const ik_lomb_scargle_options_t* options, double* theta,
+                                             size_t len, double* offset);
+
+/**
+ * False-alarm probability of periodogram peaks of heights power[0..n_power) (in the options'
+ * normalization) into probability: the chance that noise alone (Gaussian, about a constant, at
+ * these t and dy) gives a highest peak at least that high up to f_max, the last frequency of the
+ * automatic grid of the options (samples_per_peak, nyquist_factor, minimum/maximum_frequency),
+ * by options->fap_method. Needs nterms = 1 and centred data (fit_mean or center_data), as
+ * astropy. Bootstrap: 1 - (number of bootstrap maxima below the power) / n_bootstraps, the
+ * resamples evaluated with options->method on the automatic grid.
+ * Errors: IK_ERR_INVALID_ARGUMENT (nterms != 1, uncentred data, a power < 0 or > 1 for the
+ * standard normalization, bad option), IK_ERR_NONFINITE (NaN/Inf power), and those of
+ * ik_lomb_scargle_power() and ik_lomb_scargle_autofrequency().
+ */
+ik_status_t ik_lomb_scargle_false_alarm_probability(const double* t, const double* y,
+                                                    const double* dy, size_t n, const double* power,
+                                                    size_t n_power,
+                                                    const ik_lomb_scargle_options_t* options,
+                                                    double* probability);
+
+/**
+ * The peak height whose false-alarm probability is probability[i], 0 < probability[i] < 1, into
+ * level[i] (astropy's false_alarm_level()): closed form for NAIVE and SINGLE, the root nearest
+ * the naive level (bisected to full precision) for BALUEV and DAVIES, and for BOOTSTRAP the
+ * element floor((1 - p) n_bootstraps) of the sorted bootstrap maxima. Errors as
+ * ik_lomb_scargle_false_alarm_probability().
+ */
+ik_status_t ik_lomb_scargle_false_alarm_level(const double* t, const double* y, const double* dy,
+                                              size_t n, const double* probability, size_t n_prob,
+                                              const ik_lomb_scargle_options_t* options,
+                                              double* level);
 
 #ifdef __cplusplus
 }

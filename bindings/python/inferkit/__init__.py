@@ -50,6 +50,7 @@ from .splines import (
     make_lsq_spline,
     make_smoothing_spline,
 )
+from .spectral import LombScargle, lomb_scargle_batch
 
 #: The header's version, (major, minor, patch), from the IK_VERSION_* macros.
 HEADER_VERSION = (_capi.IK_VERSION_MAJOR, _capi.IK_VERSION_MINOR, _capi.IK_VERSION_PATCH)
@@ -86,6 +87,8 @@ __all__ = [
     "make_interp_spline",
     "interp_linear",
     "interp_nearest",
+    "LombScargle",
+    "lomb_scargle_batch",
     "InferKitError",
     "InvalidArgumentError",
     "DimensionError",
@@ -99,4 +102,31 @@ __all__ = [
     "check",
     "last_error",
     "status_name",
+]
+
+# Regularised inversion and deconvolution (Tikhonov, truncated SVD, NNLS/BVLS, convolution).
+from .regularization import (  # noqa: E402
+    RegularizationCurve,
+    TikhonovResult,
+    TruncationCurve,
+    TSVDResult,
+    bvls,
+    convolution_matrix,
+    deconvolve,
+    nnls,
+    tikhonov,
+    tsvd,
+)
+
+__all__ += [
+    "convolution_matrix",
+    "tikhonov",
+    "deconvolve",
+    "tsvd",
+    "nnls",
+    "bvls",
+    "TikhonovResult",
+    "TSVDResult",
+    "RegularizationCurve",
+    "TruncationCurve",
 ]

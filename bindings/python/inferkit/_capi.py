@@ -51,6 +51,33 @@ IK_LINEAR_FLAG_ILL_CONDITIONED = 2
 IK_LINEAR_FLAG_NO_DOF = 4
 IK_LINEAR_FLAG_REFINED = 8
 
+# enum ik_convolution_mode
+IK_CONVOLUTION_FULL = 0
+IK_CONVOLUTION_SAME = 1
+
+# enum ik_convolution_boundary
+IK_BOUNDARY_ZERO = 0
+IK_BOUNDARY_REFLECT = 1
+
+# enum ik_penalty
+IK_PENALTY_IDENTITY = 0
+IK_PENALTY_FIRST_DIFFERENCE = 1
+IK_PENALTY_SECOND_DIFFERENCE = 2
+IK_PENALTY_MATRIX = 3
+
+# enum ik_reg_method
+IK_REG_GCV = 0
+IK_REG_LCURVE = 1
+IK_REG_DISCREPANCY = 2
+IK_REG_FIXED = 3
+
+# enum ik_reg_flag
+IK_REG_FLAG_AT_GRID_EDGE = 1
+IK_REG_FLAG_DISCREPANCY_NOT_BRACKETED = 2
+IK_REG_FLAG_NO_DOF = 4
+IK_REG_FLAG_LOW_RANK = 8
+IK_REG_FLAG_AT_BOUND = 16
+
 # enum ik_spline_bc
 IK_SPLINE_NOT_A_KNOT = 0
 IK_SPLINE_NATURAL = 1
@@ -59,6 +86,23 @@ IK_SPLINE_CLAMPED = 2
 # enum ik_spline_extrapolate
 IK_SPLINE_NAN_OUTSIDE = 0
 IK_SPLINE_EXTRAPOLATE = 1
+
+# enum ik_lomb_scargle_normalization
+IK_LOMB_SCARGLE_STANDARD = 0
+IK_LOMB_SCARGLE_MODEL = 1
+IK_LOMB_SCARGLE_LOG = 2
+IK_LOMB_SCARGLE_PSD = 3
+
+# enum ik_lomb_scargle_method
+IK_LOMB_SCARGLE_EXACT = 0
+IK_LOMB_SCARGLE_FAST = 1
+
+# enum ik_lomb_scargle_fap_method
+IK_LOMB_SCARGLE_FAP_BALUEV = 0
+IK_LOMB_SCARGLE_FAP_DAVIES = 1
+IK_LOMB_SCARGLE_FAP_NAIVE = 2
+IK_LOMB_SCARGLE_FAP_BOOTSTRAP = 3
+IK_LOMB_SCARGLE_FAP_SINGLE = 4
 
 
 # --------------------------------- types ----------------------------------
@@ -78,10 +122,46 @@ class ik_linear_info_t(ctypes.Structure):
     """Struct ``ik_linear_info_t`` of the C header."""
 
 
+class ik_tikhonov_options_t(ctypes.Structure):
+    """Struct ``ik_tikhonov_options_t`` of the C header."""
+
+
+class ik_tikhonov_result_t(ctypes.Structure):
+    """Opaque handle ``ik_tikhonov_result_t`` of the C header, used through ctypes.POINTER."""
+
+    _fields_ = []
+
+
+class ik_tikhonov_info_t(ctypes.Structure):
+    """Struct ``ik_tikhonov_info_t`` of the C header."""
+
+
+class ik_tsvd_options_t(ctypes.Structure):
+    """Struct ``ik_tsvd_options_t`` of the C header."""
+
+
+class ik_tsvd_result_t(ctypes.Structure):
+    """Opaque handle ``ik_tsvd_result_t`` of the C header, used through ctypes.POINTER."""
+
+    _fields_ = []
+
+
+class ik_tsvd_info_t(ctypes.Structure):
+    """Struct ``ik_tsvd_info_t`` of the C header."""
+
+
+class ik_nnls_options_t(ctypes.Structure):
+    """Struct ``ik_nnls_options_t`` of the C header."""
+
+
 class ik_spline_t(ctypes.Structure):
     """Opaque handle ``ik_spline_t`` of the C header, used through ctypes.POINTER."""
 
     _fields_ = []
+
+
+class ik_lomb_scargle_options_t(ctypes.Structure):
+    """Struct ``ik_lomb_scargle_options_t`` of the C header."""
 
 
 ik_status_t = ctypes.c_int32
@@ -113,6 +193,99 @@ ik_linear_info_t._fields_ = [
     ("basis", ctypes.c_int32),  # int32_t basis
     ("absolute_sigma", ctypes.c_int32),  # int32_t absolute_sigma
     ("r2_centered", ctypes.c_int32),  # int32_t r2_centered
+]
+
+
+ik_tikhonov_options_t._fields_ = [
+    ("struct_size", ctypes.c_size_t),  # size_t struct_size
+    ("method", ctypes.c_int32),  # int32_t method
+    ("absolute_sigma", ctypes.c_int32),  # int32_t absolute_sigma
+    ("lam", ctypes.c_double),  # double lam
+    ("discrepancy_factor", ctypes.c_double),  # double discrepancy_factor
+    ("n_grid", ctypes.c_size_t),  # size_t n_grid
+    ("refine", ctypes.c_int32),  # int32_t refine
+    ("nonnegative", ctypes.c_int32),  # int32_t nonnegative
+    ("rcond", ctypes.c_double),  # double rcond
+    ("n_threads", ctypes.c_int32),  # int32_t n_threads
+    ("stacked_qr", ctypes.c_int32),  # int32_t stacked_qr
+]
+
+
+ik_tikhonov_info_t._fields_ = [
+    ("struct_size", ctypes.c_size_t),  # size_t struct_size
+    ("rows", ctypes.c_size_t),  # size_t rows
+    ("cols", ctypes.c_size_t),  # size_t cols
+    ("penalty_rows", ctypes.c_size_t),  # size_t penalty_rows
+    ("null_dim", ctypes.c_size_t),  # size_t null_dim
+    ("n_singular", ctypes.c_size_t),  # size_t n_singular
+    ("n_grid", ctypes.c_size_t),  # size_t n_grid
+    ("lam", ctypes.c_double),  # double lam
+    ("edf", ctypes.c_double),  # double edf
+    ("residual_norm", ctypes.c_double),  # double residual_norm
+    ("solution_norm", ctypes.c_double),  # double solution_norm
+    ("gcv", ctypes.c_double),  # double gcv
+    ("curvature", ctypes.c_double),  # double curvature
+    ("noise_variance", ctypes.c_double),  # double noise_variance
+    ("flags", ctypes.c_int32),  # int32_t flags
+    ("method", ctypes.c_int32),  # int32_t method
+    ("nonnegative", ctypes.c_int32),  # int32_t nonnegative
+    ("absolute_sigma", ctypes.c_int32),  # int32_t absolute_sigma
+]
+
+
+ik_tsvd_options_t._fields_ = [
+    ("struct_size", ctypes.c_size_t),  # size_t struct_size
+    ("method", ctypes.c_int32),  # int32_t method
+    ("absolute_sigma", ctypes.c_int32),  # int32_t absolute_sigma
+    ("k", ctypes.c_size_t),  # size_t k
+    ("discrepancy_factor", ctypes.c_double),  # double discrepancy_factor
+    ("rcond", ctypes.c_double),  # double rcond
+    ("n_threads", ctypes.c_int32),  # int32_t n_threads
+    ("reserved", ctypes.c_int32),  # int32_t reserved
+]
+
+
+ik_tsvd_info_t._fields_ = [
+    ("struct_size", ctypes.c_size_t),  # size_t struct_size
+    ("rows", ctypes.c_size_t),  # size_t rows
+    ("cols", ctypes.c_size_t),  # size_t cols
+    ("rank", ctypes.c_size_t),  # size_t rank
+    ("k", ctypes.c_size_t),  # size_t k
+    ("n_singular", ctypes.c_size_t),  # size_t n_singular
+    ("residual_norm", ctypes.c_double),  # double residual_norm
+    ("solution_norm", ctypes.c_double),  # double solution_norm
+    ("gcv", ctypes.c_double),  # double gcv
+    ("noise_variance", ctypes.c_double),  # double noise_variance
+    ("flags", ctypes.c_int32),  # int32_t flags
+    ("method", ctypes.c_int32),  # int32_t method
+    ("absolute_sigma", ctypes.c_int32),  # int32_t absolute_sigma
+    ("reserved", ctypes.c_int32),  # int32_t reserved
+]
+
+
+ik_nnls_options_t._fields_ = [
+    ("struct_size", ctypes.c_size_t),  # size_t struct_size
+    ("max_iter", ctypes.c_int32),  # int32_t max_iter
+    ("reserved", ctypes.c_int32),  # int32_t reserved
+    ("tol", ctypes.c_double),  # double tol
+]
+
+
+ik_lomb_scargle_options_t._fields_ = [
+    ("struct_size", ctypes.c_size_t),  # size_t struct_size
+    ("fit_mean", ctypes.c_int32),  # int32_t fit_mean
+    ("center_data", ctypes.c_int32),  # int32_t center_data
+    ("nterms", ctypes.c_int32),  # int32_t nterms
+    ("normalization", ctypes.c_int32),  # int32_t normalization
+    ("method", ctypes.c_int32),  # int32_t method
+    ("n_threads", ctypes.c_int32),  # int32_t n_threads
+    ("samples_per_peak", ctypes.c_double),  # double samples_per_peak
+    ("nyquist_factor", ctypes.c_double),  # double nyquist_factor
+    ("minimum_frequency", ctypes.c_double),  # double minimum_frequency
+    ("maximum_frequency", ctypes.c_double),  # double maximum_frequency
+    ("fap_method", ctypes.c_int32),  # int32_t fap_method
+    ("n_bootstraps", ctypes.c_int32),  # int32_t n_bootstraps
+    ("seed", ctypes.c_uint64),  # uint64_t seed
 ]
 
 
@@ -326,6 +499,237 @@ SIGNATURES = {
     ),
     # void ik_linear_result_free(ik_linear_result_t *result)
     "ik_linear_result_free": (None, (ctypes.POINTER(ik_linear_result_t),)),
+    # ik_status_t ik_convolution_rows(size_t n_kernel, size_t n, int32_t mode, size_t *rows)
+    "ik_convolution_rows": (
+        ik_status_t,
+        (
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.c_size_t),
+        ),
+    ),
+    # ik_status_t ik_convolution_matrix(const double *kernel, size_t n_kernel, size_t n, int32_t
+    #     mode, int32_t boundary, int32_t layout, double *out, size_t out_len)
+    "ik_convolution_matrix": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_int32,
+            ctypes.c_int32,
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_tikhonov_options_default(ik_tikhonov_options_t *options)
+    "ik_tikhonov_options_default": (ik_status_t, (ctypes.POINTER(ik_tikhonov_options_t),)),
+    # ik_status_t ik_tikhonov(const double *a, size_t rows, size_t cols, int32_t layout, const
+    #     double *y, const double *sigma, int32_t penalty, const double *l, size_t l_rows, const
+    #     double *lam_grid, size_t n_lam, const ik_tikhonov_options_t *options,
+    #     ik_tikhonov_result_t **result)
+    "ik_tikhonov": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ik_tikhonov_options_t),
+            ctypes.POINTER(ctypes.POINTER(ik_tikhonov_result_t)),
+        ),
+    ),
+    # ik_status_t ik_deconvolve(const double *y, size_t n_y, const double *kernel, size_t
+    #     n_kernel, int32_t mode, int32_t boundary, const double *sigma, int32_t penalty, const
+    #     double *lam_grid, size_t n_lam, const ik_tikhonov_options_t *options,
+    #     ik_tikhonov_result_t **result)
+    "ik_deconvolve": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_int32,
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ik_tikhonov_options_t),
+            ctypes.POINTER(ctypes.POINTER(ik_tikhonov_result_t)),
+        ),
+    ),
+    # ik_status_t ik_tikhonov_result_info(const ik_tikhonov_result_t *result, ik_tikhonov_info_t
+    #     *info)
+    "ik_tikhonov_result_info": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_tikhonov_result_t),
+            ctypes.POINTER(ik_tikhonov_info_t),
+        ),
+    ),
+    # ik_status_t ik_tikhonov_result_params(const ik_tikhonov_result_t *result, double *out,
+    #     size_t len)
+    "ik_tikhonov_result_params": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_tikhonov_result_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_tikhonov_result_cov(ik_tikhonov_result_t *result, double *out, size_t len)
+    "ik_tikhonov_result_cov": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_tikhonov_result_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_tikhonov_result_curve(const ik_tikhonov_result_t *result, double *lam, double
+    #     *residual_norm, double *solution_norm, double *gcv, double *curvature, size_t len)
+    "ik_tikhonov_result_curve": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_tikhonov_result_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_tikhonov_result_spectrum(const ik_tikhonov_result_t *result, double
+    #     *singular_values, double *picard, double *filter_factors, size_t len)
+    "ik_tikhonov_result_spectrum": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_tikhonov_result_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # void ik_tikhonov_result_free(ik_tikhonov_result_t *result)
+    "ik_tikhonov_result_free": (None, (ctypes.POINTER(ik_tikhonov_result_t),)),
+    # ik_status_t ik_tsvd_options_default(ik_tsvd_options_t *options)
+    "ik_tsvd_options_default": (ik_status_t, (ctypes.POINTER(ik_tsvd_options_t),)),
+    # ik_status_t ik_tsvd(const double *a, size_t rows, size_t cols, int32_t layout, const double
+    #     *y, const double *sigma, const ik_tsvd_options_t *options, ik_tsvd_result_t **result)
+    "ik_tsvd": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ik_tsvd_options_t),
+            ctypes.POINTER(ctypes.POINTER(ik_tsvd_result_t)),
+        ),
+    ),
+    # ik_status_t ik_tsvd_result_info(const ik_tsvd_result_t *result, ik_tsvd_info_t *info)
+    "ik_tsvd_result_info": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_tsvd_result_t),
+            ctypes.POINTER(ik_tsvd_info_t),
+        ),
+    ),
+    # ik_status_t ik_tsvd_result_params(const ik_tsvd_result_t *result, double *out, size_t len)
+    "ik_tsvd_result_params": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_tsvd_result_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_tsvd_result_cov(const ik_tsvd_result_t *result, double *out, size_t len)
+    "ik_tsvd_result_cov": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_tsvd_result_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_tsvd_result_curve(const ik_tsvd_result_t *result, double *residual_norm,
+    #     double *solution_norm, double *gcv, size_t len)
+    "ik_tsvd_result_curve": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_tsvd_result_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_tsvd_result_spectrum(const ik_tsvd_result_t *result, double *singular_values,
+    #     double *picard, size_t len)
+    "ik_tsvd_result_spectrum": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_tsvd_result_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # void ik_tsvd_result_free(ik_tsvd_result_t *result)
+    "ik_tsvd_result_free": (None, (ctypes.POINTER(ik_tsvd_result_t),)),
+    # ik_status_t ik_nnls_options_default(ik_nnls_options_t *options)
+    "ik_nnls_options_default": (ik_status_t, (ctypes.POINTER(ik_nnls_options_t),)),
+    # ik_status_t ik_nnls(const double *a, size_t rows, size_t cols, int32_t layout, const double
+    #     *y, const ik_nnls_options_t *options, double *x, size_t x_len, double *rnorm)
+    "ik_nnls": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ik_nnls_options_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_bvls(const double *a, size_t rows, size_t cols, int32_t layout, const double
+    #     *y, const double *lower, const double *upper, const ik_nnls_options_t *options, double
+    #     *x, size_t x_len, double *rnorm)
+    "ik_bvls": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ik_nnls_options_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
     # ik_status_t ik_spline_create(const double *t, size_t n_t, const double *c, size_t n_c,
     #     int32_t k, ik_spline_t **spline)
     "ik_spline_create": (
@@ -501,6 +905,138 @@ SIGNATURES = {
             ctypes.POINTER(ctypes.c_double),
         ),
     ),
+    # ik_status_t ik_lomb_scargle_options_default(ik_lomb_scargle_options_t *options)
+    "ik_lomb_scargle_options_default": (ik_status_t, (ctypes.POINTER(ik_lomb_scargle_options_t),)),
+    # ik_status_t ik_lomb_scargle_power(const double *t, const double *y, const double *dy, size_t
+    #     n, const double *frequency, size_t n_freq, const ik_lomb_scargle_options_t *options,
+    #     double *power)
+    "ik_lomb_scargle_power": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ik_lomb_scargle_options_t),
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_lomb_scargle_power_batch(const double *t, size_t n, const double *y, size_t
+    #     n_series, const double *dy, int32_t dy_per_series, const double *frequency, size_t
+    #     n_freq, const ik_lomb_scargle_options_t *options, double *power)
+    "ik_lomb_scargle_power_batch": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ik_lomb_scargle_options_t),
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_lomb_scargle_autofrequency(const double *t, size_t n, const
+    #     ik_lomb_scargle_options_t *options, double *f0, double *df, size_t *n_freq)
+    "ik_lomb_scargle_autofrequency": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ik_lomb_scargle_options_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_size_t),
+        ),
+    ),
+    # ik_status_t ik_lomb_scargle_autopower(const double *t, const double *y, const double *dy,
+    #     size_t n, const ik_lomb_scargle_options_t *options, double *frequency, double *power,
+    #     size_t len, size_t *n_freq)
+    "ik_lomb_scargle_autopower": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ik_lomb_scargle_options_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_size_t),
+        ),
+    ),
+    # ik_status_t ik_lomb_scargle_model(const double *t, const double *y, const double *dy, size_t
+    #     n, double frequency, const double *t_fit, size_t n_fit, const ik_lomb_scargle_options_t
+    #     *options, double *y_fit)
+    "ik_lomb_scargle_model": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_double,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ik_lomb_scargle_options_t),
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_lomb_scargle_model_parameters(const double *t, const double *y, const double
+    #     *dy, size_t n, double frequency, const ik_lomb_scargle_options_t *options, double
+    #     *theta, size_t len, double *offset)
+    "ik_lomb_scargle_model_parameters": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_double,
+            ctypes.POINTER(ik_lomb_scargle_options_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_lomb_scargle_false_alarm_probability(const double *t, const double *y, const
+    #     double *dy, size_t n, const double *power, size_t n_power, const
+    #     ik_lomb_scargle_options_t *options, double *probability)
+    "ik_lomb_scargle_false_alarm_probability": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ik_lomb_scargle_options_t),
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_lomb_scargle_false_alarm_level(const double *t, const double *y, const double
+    #     *dy, size_t n, const double *probability, size_t n_prob, const ik_lomb_scargle_options_t
+    #     *options, double *level)
+    "ik_lomb_scargle_false_alarm_level": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ik_lomb_scargle_options_t),
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
 }
 
 #: Names of every function declared in the header, in header order.
@@ -528,6 +1064,28 @@ FUNCTIONS = (
     "ik_linear_predict",
     "ik_linear_predict_x",
     "ik_linear_result_free",
+    "ik_convolution_rows",
+    "ik_convolution_matrix",
+    "ik_tikhonov_options_default",
+    "ik_tikhonov",
+    "ik_deconvolve",
+    "ik_tikhonov_result_info",
+    "ik_tikhonov_result_params",
+    "ik_tikhonov_result_cov",
+    "ik_tikhonov_result_curve",
+    "ik_tikhonov_result_spectrum",
+    "ik_tikhonov_result_free",
+    "ik_tsvd_options_default",
+    "ik_tsvd",
+    "ik_tsvd_result_info",
+    "ik_tsvd_result_params",
+    "ik_tsvd_result_cov",
+    "ik_tsvd_result_curve",
+    "ik_tsvd_result_spectrum",
+    "ik_tsvd_result_free",
+    "ik_nnls_options_default",
+    "ik_nnls",
+    "ik_bvls",
     "ik_spline_create",
     "ik_spline_lsq",
     "ik_spline_interp",
@@ -543,6 +1101,15 @@ FUNCTIONS = (
     "ik_spline_free",
     "ik_interp_linear",
     "ik_interp_nearest",
+    "ik_lomb_scargle_options_default",
+    "ik_lomb_scargle_power",
+    "ik_lomb_scargle_power_batch",
+    "ik_lomb_scargle_autofrequency",
+    "ik_lomb_scargle_autopower",
+    "ik_lomb_scargle_model",
+    "ik_lomb_scargle_model_parameters",
+    "ik_lomb_scargle_false_alarm_probability",
+    "ik_lomb_scargle_false_alarm_level",
 )
 
 
