@@ -41,3 +41,21 @@ final class HandleTable: @unchecked Sendable {
         _ = object  // released here, outside the lock
     }
 }
+
+extension HandleTable {
+    /// The live object of type T behind the C handle `h`, or IK_ERR_INVALID_ARGUMENT naming the
+    /// argument (`name`) and the C type (`cType`) when it is NULL, freed or of another type.
+    func object<T: AnyObject>(_ h: OpaquePointer?, as type: T.Type, name: String, cType: String) throws -> T {
+        guard let h else { throw ArgumentError(status: .invalidArgument, message: "\(name) is NULL") }
+        guard let object = lookup(UnsafeRawPointer(h), as: type) else {
+            throw ArgumentError(status: .invalidArgument,
+                                message: "\(name) \(h) is not a live \(cType) (freed, or never created)")
+        }
+        return object
+    }
+
+    /// Registers `object` and stores its handle in *out.
+    func publish(_ object: AnyObject, into out: UnsafeMutablePointer<OpaquePointer?>) {
+        out.pointee = OpaquePointer(register(object))
+    }
+}

@@ -12,12 +12,7 @@ final class LinearResultBox {
 
 /// The live result behind a handle, or IK_ERR_INVALID_ARGUMENT.
 private func linearResult(_ h: OpaquePointer?) throws -> LinearFit {
-    guard let h else { throw ArgumentError(status: .invalidArgument, message: "result is NULL") }
-    guard let box = HandleTable.shared.lookup(UnsafeRawPointer(h), as: LinearResultBox.self) else {
-        throw ArgumentError(status: .invalidArgument,
-                            message: "result \(h) is not a live ik_linear_result_t (freed, or never created)")
-    }
-    return box.fit
+    try HandleTable.shared.object(h, as: LinearResultBox.self, name: "result", cType: "ik_linear_result_t").fit
 }
 
 /// Converts and checks the C options (NULL means defaults).
@@ -66,7 +61,7 @@ private func basisKind(_ v: Int32) throws -> BasisKind {
 
 /// Stores a new result handle in *out.
 private func publish(_ fit: LinearFit, _ out: UnsafeMutablePointer<OpaquePointer?>) {
-    out.pointee = OpaquePointer(HandleTable.shared.register(LinearResultBox(fit)))
+    HandleTable.shared.publish(LinearResultBox(fit), into: out)
 }
 
 // MARK: - Options

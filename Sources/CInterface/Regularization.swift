@@ -17,21 +17,11 @@ final class TruncatedSVDResultBox {
 }
 
 private func tikhonovResult(_ h: OpaquePointer?) throws -> TikhonovFit {
-    guard let h else { throw ArgumentError(status: .invalidArgument, message: "result is NULL") }
-    guard let box = HandleTable.shared.lookup(UnsafeRawPointer(h), as: TikhonovResultBox.self) else {
-        throw ArgumentError(status: .invalidArgument,
-                            message: "result \(h) is not a live ik_tikhonov_result_t (freed, or never created)")
-    }
-    return box.fit
+    try HandleTable.shared.object(h, as: TikhonovResultBox.self, name: "result", cType: "ik_tikhonov_result_t").fit
 }
 
 private func tsvdResult(_ h: OpaquePointer?) throws -> TruncatedSVDFit {
-    guard let h else { throw ArgumentError(status: .invalidArgument, message: "result is NULL") }
-    guard let box = HandleTable.shared.lookup(UnsafeRawPointer(h), as: TruncatedSVDResultBox.self) else {
-        throw ArgumentError(status: .invalidArgument,
-                            message: "result \(h) is not a live ik_tsvd_result_t (freed, or never created)")
-    }
-    return box.fit
+    try HandleTable.shared.object(h, as: TruncatedSVDResultBox.self, name: "result", cType: "ik_tsvd_result_t").fit
 }
 
 private func invalid(_ message: String) -> ArgumentError {
@@ -196,7 +186,7 @@ private func penaltyArgument(_ v: Int32, _ l: UnsafePointer<Double>?, _ lRows: I
 }
 
 private func publish(_ fit: TikhonovFit, _ out: UnsafeMutablePointer<OpaquePointer?>) {
-    out.pointee = OpaquePointer(HandleTable.shared.register(TikhonovResultBox(fit)))
+    HandleTable.shared.publish(TikhonovResultBox(fit), into: out)
 }
 
 @_cdecl("ik_tikhonov")
@@ -379,7 +369,7 @@ public func ik_tsvd(_ a: UnsafePointer<Double>?, _ rows: Int, _ cols: Int, _ lay
         let s = sigma.map { UnsafeBufferPointer(start: $0, count: design.rows) }
         let o = try tsvdOptions(options)
         let fit = try TruncatedSVD.fit(design: design, data: data, sigma: s, options: o)
-        out.pointee = OpaquePointer(HandleTable.shared.register(TruncatedSVDResultBox(fit)))
+        HandleTable.shared.publish(TruncatedSVDResultBox(fit), into: out)
     }
 }
 

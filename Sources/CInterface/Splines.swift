@@ -12,16 +12,11 @@ final class SplineBox {
 }
 
 private func splineBox(_ h: OpaquePointer?) throws -> SplineBox {
-    guard let h else { throw ArgumentError(status: .invalidArgument, message: "spline is NULL") }
-    guard let box = HandleTable.shared.lookup(UnsafeRawPointer(h), as: SplineBox.self) else {
-        throw ArgumentError(status: .invalidArgument,
-                            message: "spline \(h) is not a live ik_spline_t (freed, or never created)")
-    }
-    return box
+    try HandleTable.shared.object(h, as: SplineBox.self, name: "spline", cType: "ik_spline_t")
 }
 
 private func publish(_ box: SplineBox, _ out: UnsafeMutablePointer<OpaquePointer?>) {
-    out.pointee = OpaquePointer(HandleTable.shared.register(box))
+    HandleTable.shared.publish(box, into: out)
 }
 
 /// A non-NULL input vector of n values (n may be 0 only when `allowEmpty`).

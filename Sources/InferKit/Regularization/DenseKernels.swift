@@ -104,3 +104,19 @@ enum ParallelProduct {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// The shape checks shared by the regularised and constrained solvers: A has rows and
+/// columns, y one value per row, and the sizes fit LAPACK's 32-bit indices.
+func requireShapes(_ design: MatrixView, data: UnsafeBufferPointer<Double>) throws {
+    let m = design.rows, n = design.cols
+    guard m > 0 else { throw InferKitError.dimensionMismatch("rows is 0: A needs at least one row") }
+    guard n > 0 else { throw InferKitError.dimensionMismatch("cols is 0: A needs at least one column") }
+    guard data.count == m else {
+        throw InferKitError.dimensionMismatch("A has \(m) rows but y has \(data.count) elements")
+    }
+    let limit = Int(Int32.max)
+    guard m <= limit, n <= limit else {
+        throw InferKitError.dimensionMismatch("A is \(m) x \(n): LAPACK's 32-bit indices allow at most \(limit) rows and columns")
+    }
+    _ = try checkedProduct(m, n, "A")
+}

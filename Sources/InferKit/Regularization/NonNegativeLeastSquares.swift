@@ -54,16 +54,7 @@ public enum NonNegativeLeastSquares {
                                options: ActiveSetOptions = ActiveSetOptions()) throws -> (x: [Double], residualNorm: Double) {
         try options.validate()
         let m = design.rows, n = design.cols
-        guard m > 0 else { throw InferKitError.dimensionMismatch("rows is 0: A needs at least one row") }
-        guard n > 0 else { throw InferKitError.dimensionMismatch("cols is 0: A needs at least one column") }
-        guard data.count == m else {
-            throw InferKitError.dimensionMismatch("A has \(m) rows but y has \(data.count) elements")
-        }
-        let limit = Int(Int32.max)
-        guard m <= limit, n <= limit else {
-            throw InferKitError.dimensionMismatch("A is \(m) x \(n): LAPACK's 32-bit indices allow at most \(limit) rows and columns")
-        }
-        _ = try checkedProduct(m, n, "A")
+        try requireShapes(design, data: data)
         try design.requireFinite()
         try requireFinite(data, name: "y")
         var lo = [Double](repeating: 0, count: n), hi = [Double](repeating: .infinity, count: n)
