@@ -634,6 +634,25 @@ ik_status_t ik_bvls(const double* a, size_t rows, size_t cols, int32_t layout, c
                     const double* lower, const double* upper, const ik_nnls_options_t* options,
                     double* x, size_t x_len, double* rnorm);
 
+/**
+ * Regularised bounded-variable least squares (and, with lower = upper = NULL, regularised
+ * non-negative least squares): minimise ||A x - y||^2 + lam ||L x||^2 subject to
+ * lower <= x <= upper, solved by ik_bvls's active-set method on the stacked system
+ * [A; sqrt(lam) L] x ~ [y; 0] (no normal equations).
+ *  penalty, l, l_rows  L as for ik_tikhonov (IK_PENALTY_*; l is l_rows x cols in layout for
+ *                      IK_PENALTY_MATRIX, else NULL and 0)
+ *  lam                 >= 0
+ *  rnorm               receives the data residual ||A x - y|| (may be NULL)
+ *  the other arguments as ik_bvls
+ * Errors: as ik_bvls; IK_ERR_INVALID_ARGUMENT for lam < 0 or NaN and a bad penalty;
+ * IK_ERR_DIMENSION for an L of the wrong size.
+ */
+ik_status_t ik_bvls_regularized(const double* a, size_t rows, size_t cols, int32_t layout,
+                                const double* y, const double* lower, const double* upper,
+                                int32_t penalty, const double* l, size_t l_rows, double lam,
+                                const ik_nnls_options_t* options, double* x, size_t x_len,
+                                double* rnorm);
+
 /* ------------------------------------------------------------------------------------------ */
 /* Splines and simple non-parametric regressors (ik_spline_*, ik_interp_*)                    */
 /* ------------------------------------------------------------------------------------------ */

@@ -501,3 +501,28 @@ public func ik_bvls(_ a: UnsafePointer<Double>?, _ rows: Int, _ cols: Int, _ lay
                     _ rnorm: UnsafeMutablePointer<Double>?) -> Int32 {
     activeSet(a, rows, cols, layoutFlag, y, lower: lower, upper: upper, bounded: true, options, x, xLen, rnorm)
 }
+
+@_cdecl("ik_bvls_regularized")
+public func ik_bvls_regularized(_ a: UnsafePointer<Double>?, _ rows: Int, _ cols: Int, _ layoutFlag: Int32,
+                                _ y: UnsafePointer<Double>?, _ lower: UnsafePointer<Double>?,
+                                _ upper: UnsafePointer<Double>?, _ penalty: Int32, _ l: UnsafePointer<Double>?,
+                                _ lRows: Int, _ lam: Double, _ options: UnsafePointer<ik_nnls_options_t>?,
+                                _ x: UnsafeMutablePointer<Double>?, _ xLen: Int,
+                                _ rnorm: UnsafeMutablePointer<Double>?) -> Int32 {
+    guarded {
+        let design = try matrixArgument(a, rows, cols, layoutFlag)
+        let data = UnsafeBufferPointer(start: try requireNonNull(y, "y"), count: design.rows)
+        let out = try requireNonNull(x, "x")
+        try requireLength(try length(xLen, "x_len"), design.cols, "x", "the solution (cols)")
+        let o = try activeSetOptions(options)
+        let order = try layout(layoutFlag, "layout")
+        let p = try penaltyArgument(penalty, l, lRows, cols: design.cols, order: order, allowMatrix: true)
+        guard !lam.isNaN else { throw invalid("lam is NaN: it must be finite and >= 0") }
+        let n = design.cols
+        let result = try NonNegativeLeastSquares.regularized(
+            design: design, data: data, lower: lower.map { UnsafeBufferPointer(start: $0, count: n) },
+            upper: upper.map { UnsafeBufferPointer(start: $0, count: n) }, penalty: p, lambda: lam, options: o)
+        for j in 0..<n { out[j] = result.x[j] }
+        rnorm?.pointee = result.residualNorm
+    }
+}

@@ -47,6 +47,47 @@ public enum NonNegativeLeastSquares {
         try bounded(design: design, data: data, lower: nil, upper: nil, options: options)
     }
 
+    /// Regularised bounded least squares: min ||A x - b||^2 + lam ||L x||^2 subject to
+    /// lower <= x <= upper, solved as the bounded problem on the stacked system
+    /// [A; sqrt(lam) L] x ~ [b; 0] (the same active-set method, no normal equations). `lower`
+    /// nil means 0, `upper` nil means +inf. Returns x and the data residual ||A x - b||.
+    public static func regularized(design: MatrixView, data: UnsafeBufferPointer<Double>,
+                                   lower: UnsafeBufferPointer<Double>?, upper: UnsafeBufferPointer<Double>?,
+                                   penalty: Penalty, lambda: Double,
+                                   options: ActiveSetOptions = ActiveSetOptions()) throws -> (x: [Double], residualNorm: Double) {
+        let m = design.rows, n = design.cols
+        try requireShapes(design, data: data)
+        guard lambda.isFinite, lambda >= 0 else {
+            throw InferKitError.invalidArgument("lam is \(lambda): it must be finite and >= 0")
+        }
+        try design.requireFinite()
+        try requireFinite(data, name: "y")
+        let op = try PenaltyOperator(penalty, unknowns: n)
+        let rows = m + op.rows
+        _ = try checkedProduct(rows, n, "the stacked matrix [A; sqrt(lam) L]")
+        var stacked = [Double](repeating: 0, count: rows * n)  // column-major
+        for j in 0..<n { for i in 0..<m { stacked[i + j * rows] = design[i, j] } }
+        stacked.withUnsafeMutableBufferPointer { sp in
+            op.fillRows(start: 0, count: op.rows, scale: lambda.squareRoot(), columns: Array(0..<n),
+                        into: sp.baseAddress! + m, ld: rows)
+        }
+        let rhs = Array(data) + [Double](repeating: 0, count: op.rows)
+        let x = try stacked.withUnsafeBufferPointer { sp in
+            try rhs.withUnsafeBufferPointer { rp in
+                try bounded(design: MatrixView(base: sp.baseAddress!, rows: rows, cols: n, layout: .columnMajor,
+                                               name: "the stacked matrix [A; sqrt(lam) L]"),
+                            data: rp, lower: lower, upper: upper, options: options).x
+            }
+        }
+        var residual = 0.0
+        for i in 0..<m {
+            var s = -data[i]
+            for j in 0..<n { s += design[i, j] * x[j] }
+            residual += s * s
+        }
+        return (x, residual.squareRoot())
+    }
+
     /// min ||A x - b|| subject to lower <= x <= upper. `lower` nil means 0 (non-negative least
     /// squares), `upper` nil means +inf; elements may be -inf / +inf, lower_j <= upper_j.
     public static func bounded(design: MatrixView, data: UnsafeBufferPointer<Double>,

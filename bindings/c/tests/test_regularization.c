@@ -783,6 +783,59 @@ static void test_nnls_bad_inputs(void) {
     CHECK_ERR(ik_bvls(a, 3, 2, IK_ROW_MAJOR, b, lower, upper, &o, NULL, 2, &rnorm), IK_ERR_INVALID_ARGUMENT, "x is NULL");
 }
 
+/* Regularised BVLS equals plain BVLS on the explicitly stacked system [A; sqrt(lam) L]. */
+static void test_bvls_regularized(void) {
+    enum { RM = 8, RN = 5, LR = RN - 1 };
+    double a[RM * RN], y[RM], s[(RM + LR) * RN], c[RM + LR], x1[RN], x2[RN], r1, r2, lower[RN], upper[RN];
+    const double lam = 0.5;
+    double nan_value = 0.0;
+    size_t i, j;
+    for (i = 0; i < RM; i++) {
+        for (j = 0; j < RN; j++) a[i * RN + j] = sin((double)(3 * i + 7 * j + 1));
+        y[i] = cos((double)i);
+    }
+    for (j = 0; j < RN; j++) { lower[j] = -0.25; upper[j] = 0.3; }
+    /* stacked, row-major: A, then sqrt(lam) times the first difference */
+    for (i = 0; i < (RM + LR) * RN; i++) s[i] = 0.0;
+    for (i = 0; i < RM; i++) { for (j = 0; j < RN; j++) s[i * RN + j] = a[i * RN + j]; c[i] = y[i]; }
+    for (i = 0; i < LR; i++) {
+        s[(RM + i) * RN + i] = -sqrt(lam);
+        s[(RM + i) * RN + i + 1] = sqrt(lam);
+        c[RM + i] = 0.0;
+    }
+    CHECK_OK(ik_bvls_regularized(a, RM, RN, IK_ROW_MAJOR, y, lower, upper, IK_PENALTY_FIRST_DIFFERENCE,
+                                 NULL, 0, lam, NULL, x1, RN, &r1));
+    CHECK_OK(ik_bvls(s, RM + LR, RN, IK_ROW_MAJOR, c, lower, upper, NULL, x2, RN, NULL));
+    for (j = 0; j < RN; j++) CHECK_CLOSE(x1[j], x2[j], 1e-10, 1e-12);
+    r2 = 0.0;
+    for (i = 0; i < RM; i++) {
+        double e = -y[i];
+        for (j = 0; j < RN; j++) e += a[i * RN + j] * x1[j];
+        r2 += e * e;
+    }
+    CHECK_CLOSE(r1, sqrt(r2), 1e-12, 0.0);
+    /* NULL bounds: non-negativity */
+    CHECK_OK(ik_bvls_regularized(a, RM, RN, IK_ROW_MAJOR, y, NULL, NULL, IK_PENALTY_IDENTITY, NULL, 0, lam,
+                                 NULL, x1, RN, NULL));
+    for (j = 0; j < RN; j++) CHECK(x1[j] >= 0.0);
+
+    nan_value = nan_value / nan_value;
+    CHECK_ERR(ik_bvls_regularized(a, RM, RN, IK_ROW_MAJOR, y, NULL, NULL, IK_PENALTY_IDENTITY, NULL, 0, -1.0,
+                                  NULL, x1, RN, NULL), IK_ERR_INVALID_ARGUMENT, "lam");
+    CHECK_ERR(ik_bvls_regularized(a, RM, RN, IK_ROW_MAJOR, y, NULL, NULL, IK_PENALTY_IDENTITY, NULL, 0, nan_value,
+                                  NULL, x1, RN, NULL), IK_ERR_INVALID_ARGUMENT, "lam");
+    CHECK_ERR(ik_bvls_regularized(a, RM, RN, IK_ROW_MAJOR, y, NULL, NULL, 9, NULL, 0, lam,
+                                  NULL, x1, RN, NULL), IK_ERR_INVALID_ARGUMENT, "penalty");
+    CHECK_ERR(ik_bvls_regularized(a, RM, RN, IK_ROW_MAJOR, y, NULL, NULL, IK_PENALTY_MATRIX, NULL, 2, lam,
+                                  NULL, x1, RN, NULL), IK_ERR_INVALID_ARGUMENT, "l is NULL");
+    CHECK_ERR(ik_bvls_regularized(a, RM, RN, IK_ROW_MAJOR, y, NULL, NULL, IK_PENALTY_MATRIX, a, 0, lam,
+                                  NULL, x1, RN, NULL), IK_ERR_DIMENSION, "l_rows");
+    CHECK_ERR(ik_bvls_regularized(a, RM, RN, IK_ROW_MAJOR, NULL, NULL, NULL, IK_PENALTY_IDENTITY, NULL, 0, lam,
+                                  NULL, x1, RN, NULL), IK_ERR_INVALID_ARGUMENT, "y is NULL");
+    CHECK_ERR(ik_bvls_regularized(a, RM, RN, IK_ROW_MAJOR, y, NULL, NULL, IK_PENALTY_IDENTITY, NULL, 0, lam,
+                                  NULL, x1, RN - 1, NULL), IK_ERR_DIMENSION, "x");
+}
+
 int main(void) {
     make_data();
     test_convolution();
@@ -796,5 +849,6 @@ int main(void) {
     test_tikhonov_bad_inputs();
     test_result_bad_inputs();
     test_nnls_bad_inputs();
+    test_bvls_regularized();
     return ik_test_summary("test_regularization");
 }

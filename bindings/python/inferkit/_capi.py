@@ -730,6 +730,30 @@ SIGNATURES = {
             ctypes.POINTER(ctypes.c_double),
         ),
     ),
+    # ik_status_t ik_bvls_regularized(const double *a, size_t rows, size_t cols, int32_t layout,
+    #     const double *y, const double *lower, const double *upper, int32_t penalty, const double
+    #     *l, size_t l_rows, double lam, const ik_nnls_options_t *options, double *x, size_t
+    #     x_len, double *rnorm)
+    "ik_bvls_regularized": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_double,
+            ctypes.POINTER(ik_nnls_options_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
     # ik_status_t ik_spline_create(const double *t, size_t n_t, const double *c, size_t n_c,
     #     int32_t k, ik_spline_t **spline)
     "ik_spline_create": (
@@ -1086,6 +1110,7 @@ FUNCTIONS = (
     "ik_nnls_options_default",
     "ik_nnls",
     "ik_bvls",
+    "ik_bvls_regularized",
     "ik_spline_create",
     "ik_spline_lsq",
     "ik_spline_interp",

@@ -601,7 +601,22 @@ def _active_set_options(maxiter, tol):
     return options
 
 
-def nnls(A, b, maxiter=None, tol=None):
+def _regularized_active_set(a, layout, b, lower, upper, options, L, lam):
+    """x and rnorm of min ||A x - b||^2 + lam ||L x||^2 within the bounds (ik_bvls_regularized)."""
+    rows, cols = a.shape
+    lam = float(lam)
+    if not lam >= 0:
+        raise InvalidArgumentError(f"lam is {lam!r}: it must be >= 0")
+    code, l, l_rows = _penalty(L, cols, layout)
+    x = np.empty(cols, dtype=np.float64)
+    rnorm = ctypes.c_double()
+    check(lib.ik_bvls_regularized(_pointer(a), rows, cols, layout, _pointer(b), _pointer(lower),
+                                  _pointer(upper), code, _pointer(l), l_rows, lam,
+                                  ctypes.byref(options), _pointer(x), cols, ctypes.byref(rnorm)))
+    return x, float(rnorm.value)
+
+
+def nnls(A, b, maxiter=None, tol=None, L=None, lam=0.0):
     """Non-negative least squares, ``argmin ||A x - b||`` subject to ``x >= 0``, by the
     Lawson-Hanson active-set method, as ``scipy.optimize.nnls``.
 
@@ -611,6 +626,9 @@ def nnls(A, b, maxiter=None, tol=None):
             :class:`NotConvergedError` beyond.
         tol: a variable is freed only when its dual exceeds tol (default
             eps max(m, n) ||A||_F ||b||).
+        L, lam: with ``lam > 0`` (or an ``L``), the regularised problem
+            ``argmin ||A x - b||^2 + lam ||L x||^2``, x >= 0, solved on the stacked system
+            ``[A; sqrt(lam) L]``; ``L`` is "identity" (the default), "d1", "d2" or a matrix.
 
     Returns ``(x, rnorm)`` with rnorm = ||A x - b||, as scipy.
     """
@@ -618,6 +636,8 @@ def nnls(A, b, maxiter=None, tol=None):
     rows, cols = a.shape
     b = _data(b, rows, "A")
     options = _active_set_options(maxiter, tol)
+    if L is not None or lam != 0:
+        return _regularized_active_set(a, layout, b, None, None, options, L, lam)
     x = np.empty(cols, dtype=np.float64)
     rnorm = ctypes.c_double()
     check(lib.ik_nnls(_pointer(a), rows, cols, layout, _pointer(b), ctypes.byref(options),
@@ -625,12 +645,13 @@ def nnls(A, b, maxiter=None, tol=None):
     return x, float(rnorm.value)
 
 
-def bvls(A, b, bounds=(0.0, np.inf), maxiter=None, tol=None):
+def bvls(A, b, bounds=(0.0, np.inf), maxiter=None, tol=None, L=None, lam=0.0):
     """Bounded-variable least squares, ``argmin ||A x - b||`` subject to
     ``bounds[0] <= x <= bounds[1]`` (scalars or ``(n,)`` arrays, +-inf allowed), by the active-set
     method of Stark and Parker, as ``scipy.optimize.lsq_linear(A, b, bounds, method="bvls")``.
 
-    Returns ``(x, rnorm)``. ``maxiter`` and ``tol`` are as :func:`nnls`.
+    Returns ``(x, rnorm)``. ``maxiter``, ``tol``, ``L`` and ``lam`` (the regularised problem,
+    rnorm then being the data residual) are as :func:`nnls`.
     """
     a, layout = _matrix("A", A)
     rows, cols = a.shape
@@ -649,6 +670,8 @@ def bvls(A, b, bounds=(0.0, np.inf), maxiter=None, tol=None):
             raise DimensionError(f"A has {cols} columns but {name} has {array.shape[0]} values")
         arrays.append(array)
     options = _active_set_options(maxiter, tol)
+    if L is not None or lam != 0:
+        return _regularized_active_set(a, layout, b, arrays[0], arrays[1], options, L, lam)
     x = np.empty(cols, dtype=np.float64)
     rnorm = ctypes.c_double()
     check(lib.ik_bvls(_pointer(a), rows, cols, layout, _pointer(b), _pointer(arrays[0]),

@@ -650,3 +650,55 @@ def test_nnls_bad_arguments():
     with pytest.raises(inferkit.DimensionError) as excinfo:
         inferkit.bvls(A, y, (np.zeros(n - 1), np.inf))
     assert_error(excinfo, inferkit.DimensionError, _capi.IK_ERR_DIMENSION, "lower")
+
+
+# ------------------------------------------------------------------------------------------
+# Regularised NNLS and BVLS
+# ------------------------------------------------------------------------------------------
+
+
+def _stacked(A, b, L, lam):
+    """The explicitly stacked system [A; sqrt(lam) L] x ~ [b; 0] (the reference)."""
+    return np.vstack([A, np.sqrt(lam) * L]), np.r_[b, np.zeros(L.shape[0])]
+
+
+@pytest.mark.parametrize("which", ["identity", "d1", "d2", "matrix"])
+def test_regularized_nnls_and_bvls_match_scipy_on_the_stacked_system(which):
+    import scipy.optimize
+
+    rng = np.random.default_rng(11)
+    m, n = 30, 12
+    A = rng.standard_normal((m, n))
+    b = A @ np.abs(rng.standard_normal(n)) + 0.3 * rng.standard_normal(m)
+    lam = 0.7
+    if which == "identity":
+        L, arg = np.eye(n), None
+    elif which == "d1":
+        L, arg = np.diff(np.eye(n), axis=0), "d1"
+    elif which == "d2":
+        L, arg = np.diff(np.eye(n), 2, axis=0), "d2"
+    else:
+        L = rng.standard_normal((5, n))
+        arg = L
+    S, c = _stacked(A, b, L, lam)
+    x, rnorm = inferkit.nnls(A, b, L=arg, lam=lam)
+    ref, _ = scipy.optimize.nnls(S, c)
+    np.testing.assert_allclose(x, ref, rtol=1e-10, atol=1e-12)
+    assert rnorm == pytest.approx(np.linalg.norm(A @ x - b), rel=1e-12)
+    lo, hi = -0.2 * np.ones(n), 0.4 * np.ones(n)
+    x, rnorm = inferkit.bvls(A, b, bounds=(lo, hi), L=arg, lam=lam)
+    ref = scipy.optimize.lsq_linear(S, c, bounds=(lo, hi), method="bvls", tol=1e-14).x
+    np.testing.assert_allclose(x, ref, rtol=1e-9, atol=1e-11)
+    assert np.all(x >= lo) and np.all(x <= hi)
+
+
+def test_regularized_active_set_bad_inputs():
+    A = np.eye(4)
+    b = np.ones(4)
+    with pytest.raises(inferkit.InvalidArgumentError) as excinfo:
+        inferkit.nnls(A, b, lam=-1.0)
+    assert "lam" in str(excinfo.value)
+    with pytest.raises(inferkit.DimensionError):
+        inferkit.nnls(A, b, L=np.ones((2, 3)), lam=1.0)
+    x, rnorm = inferkit.nnls(A, b, L="d1", lam=0.0)   # lam 0 with an L: the plain problem
+    np.testing.assert_allclose(x, np.ones(4), atol=1e-14)
