@@ -523,7 +523,7 @@ void ik_tikhonov_result_free(ik_tikhonov_result_t* result);
 typedef struct ik_tsvd_options_t {
     size_t struct_size;          /**< sizeof(ik_tsvd_options_t), set by ik_tsvd_options_default */
     int32_t method;              /**< IK_REG_GCV (default), IK_REG_DISCREPANCY or IK_REG_FIXED */
-    int32_t absolute_sigma;      /**< as ik_tikhonov_options_t (default 0) */
+    int32_t absolute_sigma;      /**< as in ik_tikhonov_options_t; default 0 */
     size_t k;                    /**< IK_REG_FIXED: singular values kept, 1 <= k <= rank */
     double discrepancy_factor;   /**< tau > 0 (default 1): the smallest k with ||W^1/2 r_k||^2 <= tau^2 m */
     double rcond;                /**< singular values <= rcond * s_1 do not count (the rank); <= 0
