@@ -20,6 +20,18 @@ Splines (as scipy.interpolate) and simple interpolators::
     spl = inferkit.make_interp_spline(x, y, k=3, bc_type="natural")
     inferkit.interp_linear(x_new, x, y), inferkit.interp_nearest(x_new, x, y)
 
+Regularised inversion and deconvolution::
+
+    res = inferkit.tikhonov(A, y, L="d1", method="gcv", sigma=dy)   # res.params, res.lam, res.cov
+    f = inferkit.deconvolve(y, kernel, nonnegative=True).params
+    x, rnorm = inferkit.nnls(A, y)
+
+Least-squares spectral analysis (as astropy's LombScargle)::
+
+    ls = inferkit.LombScargle(t, y, dy)
+    frequency, power = ls.autopower()
+    ls.false_alarm_probability(power.max())
+
 Failures raise :class:`InferKitError` (with ``.code``, the C status code) or one of its
 subclasses; the message is the library's and names the culprit argument and value.
 """
