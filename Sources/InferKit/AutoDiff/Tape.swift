@@ -1,0 +1,255 @@
+// Compilation of a parsed formula to a tape (a linear list of instructions over value slots,
+// constants folded, dead definitions dropped) and its vectorised evaluation: each
+// instruction runs over a block of points before the next one starts, so the inner loops are
+// long, branch-free and stay in cache.
+
+/// One tape instruction: `slot[output] = op(slot[a], slot[b], slot[c])`.
+struct Instruction: Equatable {
+    let op: Opcode
+    let a: Int
+    let b: Int
+    let c: Int
+    let output: Int
+}
+
+/// A compiled formula. Slots `0..<inputCount` hold the inputs, the next `parameterCount` the
+/// parameters; the rest hold constants (`constants`) and instruction results.
+struct Tape: Sendable {
+    /// Points evaluated together per instruction.
+    static let blockSize = 256
+
+    let inputCount: Int
+    let parameterCount: Int
+    let slotCount: Int
+    /// (slot, value) of every constant slot.
+    let constants: [(slot: Int, value: Double)]
+    let instructions: [Instruction]
+    /// The slot holding the formula's value.
+    let result: Int
+    /// `dependencies[slot * parameterCount + j]` is true when the slot depends on parameter j
+    /// through a differentiable path (comparisons and conditions cut the path).
+    let dependencies: [Bool]
+
+    /// Index of the slot of parameter `j`.
+    func parameterSlot(_ j: Int) -> Int { inputCount + j }
+
+    /// True when `slot` depends on parameter `j`.
+    @inline(__always)
+    func depends(_ slot: Int, on j: Int) -> Bool { dependencies[slot * parameterCount + j] }
+}
+
+// MARK: - Compilation
+
+/// Builds a `Tape` from a `Formula` whose names have been resolved.
+struct TapeCompiler {
+    private var instructions: [Instruction] = []
+    private var constants: [(slot: Int, value: Double)] = []
+    private var constantSlots: [UInt64: Int] = [:]
+    private var constantValues: [Int: Double] = [:]
+    private var slotCount: Int
+    private var names: [String: Int] = [:]
+    private let inputCount: Int
+    private let parameterCount: Int
+
+    /// Compiles `formula`; `inputs` and `parameters` name the first slots in order. Every name
+    /// in the formula must be an input, a parameter or an earlier definition (checked by `Model`).
+    static func compile(_ formula: Formula, inputs: [String], parameters: [String]) throws -> Tape {
+        var compiler = TapeCompiler(inputCount: inputs.count, parameterCount: parameters.count)
+        for (i, name) in (inputs + parameters).enumerated() { compiler.names[name] = i }
+        for definition in formula.definitions {
+            compiler.names[definition.name] = try compiler.compile(definition.value)
+        }
+        let result = try compiler.compile(formula.result)
+        return compiler.finish(result: result)
+    }
+
+    private init(inputCount: Int, parameterCount: Int) {
+        self.inputCount = inputCount
+        self.parameterCount = parameterCount
+        self.slotCount = inputCount + parameterCount
+    }
+
+    private mutating func constant(_ value: Double) -> Int {
+        if let slot = constantSlots[value.bitPattern] { return slot }
+        let slot = slotCount
+        slotCount += 1
+        constants.append((slot, value))
+        constantSlots[value.bitPattern] = slot
+        constantValues[slot] = value
+        return slot
+    }
+
+    /// Emits `op`, folding it to a constant when every operand is constant.
+    private mutating func emit(_ op: Opcode, _ a: Int, _ b: Int = -1, _ c: Int = -1) -> Int {
+        let operands = [a, b, c].prefix(op.arity)
+        if operands.allSatisfy({ constantValues[$0] != nil }) {
+            let value = op.apply(constantValues[a] ?? 0, constantValues[b] ?? 0, constantValues[c] ?? 0)
+            return constant(value)
+        }
+        if op == .select, let condition = constantValues[a] { return condition != 0 ? b : c }
+        if op == .power, let exponent = constantValues[b] {
+            if exponent == 1 { return a }
+            if exponent == 2 { return emit(.square, a) }
+            if exponent == 0.5 { return emit(.sqrt, a) }
+        }
+        let output = slotCount
+        slotCount += 1
+        instructions.append(Instruction(op: op, a: a, b: max(b, 0), c: max(c, 0), output: output))
+        return output
+    }
+
+    private mutating func compile(_ expression: Expression) throws -> Int {
+        switch expression {
+        case .number(let value):
+            return constant(value)
+        case .name(let name, let offset):
+            guard let slot = names[name] else {
+                throw InferKitError.invalidArgument("unknown name '\(name)' at character \(offset)")
+            }
+            return slot
+        case .negate(let a):
+            return emit(.negate, try compile(a))
+        case .binary(let op, let a, let b):
+            let left = try compile(a)
+            return emit(op, left, try compile(b))
+        case .conditional(let condition, let a, let b):
+            let c = try compile(condition)
+            let x = try compile(a)
+            return emit(.select, c, x, try compile(b))
+        case .call(let function, let arguments):
+            var slots: [Int] = []
+            for argument in arguments { slots.append(try compile(argument)) }
+            return try call(function, slots)
+        }
+    }
+
+    private mutating func call(_ function: BuiltinFunction, _ s: [Int]) throws -> Int {
+        guard s.count == function.arity else {
+            throw InferKitError.internal("function '\(function.rawValue)' compiled with \(s.count) arguments")
+        }
+        switch function {
+        case .exp: return emit(.exp, s[0])
+        case .log: return emit(.log, s[0])
+        case .log10: return emit(.log10, s[0])
+        case .sqrt: return emit(.sqrt, s[0])
+        case .abs: return emit(.abs, s[0])
+        case .sin: return emit(.sin, s[0])
+        case .cos: return emit(.cos, s[0])
+        case .tan: return emit(.tan, s[0])
+        case .asin: return emit(.asin, s[0])
+        case .acos: return emit(.acos, s[0])
+        case .atan: return emit(.atan, s[0])
+        case .sinh: return emit(.sinh, s[0])
+        case .cosh: return emit(.cosh, s[0])
+        case .tanh: return emit(.tanh, s[0])
+        case .erf: return emit(.erf, s[0])
+        case .erfc: return emit(.erfc, s[0])
+        case .lgamma: return emit(.lgamma, s[0])
+        case .sinc: return emit(.sinc, s[0])
+        case .atan2: return emit(.atan2, s[0], s[1])
+        case .pow: return emit(.power, s[0], s[1])
+        case .min: return emit(.min, s[0], s[1])
+        case .max: return emit(.max, s[0], s[1])
+        case .where: return emit(.select, s[0], s[1], s[2])
+        case .gaussian:
+            // exp(-((x - mu)/sigma)^2 / 2) / (sigma sqrt(2 pi))
+            let z = emit(.divide, emit(.subtract, s[0], s[1]), s[2])
+            let e = emit(.exp, emit(.multiply, constant(-0.5), emit(.square, z)))
+            return emit(.divide, e, emit(.multiply, s[2], constant((2 * Double.pi).squareRoot())))
+        case .lorentzian:
+            // gamma / (pi ((x - x0)^2 + gamma^2))
+            let d = emit(.square, emit(.subtract, s[0], s[1]))
+            let denominator = emit(.multiply, constant(Double.pi), emit(.add, d, emit(.square, s[2])))
+            return emit(.divide, s[2], denominator)
+        }
+    }
+
+    /// Drops instructions whose results are never used and records parameter dependencies.
+    private func finish(result: Int) -> Tape {
+        var live = [Bool](repeating: false, count: slotCount)
+        live[result] = true
+        var kept: [Instruction] = []
+        for instruction in instructions.reversed() where live[instruction.output] {
+            kept.append(instruction)
+            live[instruction.a] = true
+            if instruction.op.arity >= 2 { live[instruction.b] = true }
+            if instruction.op.arity >= 3 { live[instruction.c] = true }
+        }
+        kept.reverse()
+        let p = parameterCount
+        var dependencies = [Bool](repeating: false, count: slotCount * p)
+        for j in 0..<p { dependencies[(inputCount + j) * p + j] = true }
+        for instruction in kept where !instruction.op.isComparison {
+            let operands: [Int]
+            switch instruction.op.arity {
+            case 1: operands = [instruction.a]
+            case 2: operands = [instruction.a, instruction.b]
+            default: operands = [instruction.b, instruction.c]  // the condition does not count
+            }
+            for j in 0..<p where operands.contains(where: { dependencies[$0 * p + j] }) {
+                dependencies[instruction.output * p + j] = true
+            }
+        }
+        return Tape(inputCount: inputCount, parameterCount: p, slotCount: slotCount,
+                    constants: constants.filter { live[$0.slot] }, instructions: kept,
+                    result: result, dependencies: dependencies)
+    }
+}
+
+// MARK: - Evaluation
+
+extension Tape {
+    /// Fills the parameter and constant slots of a workspace with `block` points per slot.
+    func fillInvariants(_ values: UnsafeMutablePointer<Double>, block: Int,
+                        parameters: UnsafeBufferPointer<Double>) {
+        for j in 0..<parameterCount {
+            (values + parameterSlot(j) * block).update(repeating: parameters[j], count: block)
+        }
+        for (slot, value) in constants {
+            (values + slot * block).update(repeating: value, count: block)
+        }
+    }
+
+    /// Runs one instruction over `m` points of a workspace laid out `block` points per slot.
+    @inline(__always)
+    func execute(_ instruction: Instruction, _ values: UnsafeMutablePointer<Double>, block: Int, count m: Int) {
+        let a = UnsafePointer(values + instruction.a * block)
+        let b = UnsafePointer(values + instruction.b * block)
+        let c = UnsafePointer(values + instruction.c * block)
+        let out = values + instruction.output * block
+        switch instruction.op {
+        case .add: for i in 0..<m { out[i] = a[i] + b[i] }
+        case .subtract: for i in 0..<m { out[i] = a[i] - b[i] }
+        case .multiply: for i in 0..<m { out[i] = a[i] * b[i] }
+        case .divide: for i in 0..<m { out[i] = a[i] / b[i] }
+        case .negate: for i in 0..<m { out[i] = -a[i] }
+        case .square: for i in 0..<m { out[i] = a[i] * a[i] }
+        case .select: for i in 0..<m { out[i] = a[i] != 0 ? b[i] : c[i] }
+        default:
+            let op = instruction.op
+            for i in 0..<m { out[i] = op.apply(a[i], b[i], c[i]) }
+        }
+    }
+
+    /// Evaluates the formula at `count` points: `inputs[k][i]` is input k at point i.
+    /// Sizes are checked by the caller.
+    func evaluate(inputs: [UnsafeBufferPointer<Double>], parameters: UnsafeBufferPointer<Double>,
+                  count n: Int, output: UnsafeMutableBufferPointer<Double>) {
+        let block = Swift.min(Tape.blockSize, Swift.max(n, 1))
+        let values = UnsafeMutablePointer<Double>.allocate(capacity: slotCount * block)
+        defer { values.deallocate() }
+        values.initialize(repeating: 0, count: slotCount * block)
+        fillInvariants(values, block: block, parameters: parameters)
+        var start = 0
+        while start < n {
+            let m = Swift.min(block, n - start)
+            for k in 0..<inputCount {
+                guard let base = inputs[k].baseAddress else { continue }
+                (values + k * block).update(from: base + start, count: m)
+            }
+            for instruction in instructions { execute(instruction, values, block: block, count: m) }
+            for i in 0..<m { output[start + i] = values[result * block + i] }
+            start += m
+        }
+    }
+}
