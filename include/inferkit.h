@@ -654,6 +654,92 @@ ik_status_t ik_bvls_regularized(const double* a, size_t rows, size_t cols, int32
                                 double* rnorm);
 
 /* ------------------------------------------------------------------------------------------ */
+/* Differentiable models (ik_model_*)                                                         */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * Opaque compiled formula over named inputs (independent variables) and parameters, evaluated
+ * and differentiated exactly (automatic differentiation, no finite differences): what
+ * jax.grad / jax.jacfwd / jax.hessian give a Python program. Free with ik_model_free().
+ * One handle is not to be shared between threads without the caller's lock.
+ *
+ * The language: + - * / ^ (also **), unary minus (-x^2 is -(x^2)), parentheses, numbers, pi,
+ * exp log log10 sqrt abs sin cos tan asin acos atan atan2(y, x) sinh cosh tanh erf erfc lgamma
+ * pow(a, b) min(a, b) max(a, b), gaussian(x, mu, sigma), lorentzian(x, x0, gamma), sinc(x),
+ * comparisons (1 or 0), where(cond, a, b), cond ? a : b, and local definitions
+ * "s = (x - mu)/sig; A*exp(-s^2/2) + B" (the last item is the result).
+ */
+typedef struct ik_model_t ik_model_t;
+
+/**
+ * Compiles `expression` (NUL-terminated UTF-8).
+ *  inputs, n_inputs   names of the inputs in the order of the columns of x (n_inputs may be 0,
+ *                     inputs then may be NULL)
+ *  params, n_params   names of the parameters in the order of p; params NULL with n_params 0:
+ *                     every other name, in order of first appearance
+ *  model              receives the handle (NULL on failure)
+ * Errors: IK_ERR_PARSE (syntax error, unknown function, wrong argument count; the message
+ * gives the 0-based character offset), IK_ERR_INVALID_ARGUMENT (NULL pointers, duplicate or
+ * reserved names, a name not in an explicit params list, a parameter not in the formula).
+ */
+ik_status_t ik_model_compile(const char* expression, const char* const* inputs, size_t n_inputs,
+                             const char* const* params, size_t n_params, ik_model_t** model);
+
+/** The numbers of inputs and parameters of a model. */
+ik_status_t ik_model_info(const ik_model_t* model, size_t* n_inputs, size_t* n_params);
+
+/**
+ * Copies the name of parameter `index` (< n_params) with its NUL into out[0..len).
+ * IK_ERR_DIMENSION when len is too short (the message gives the length needed).
+ */
+ik_status_t ik_model_param_name(const ik_model_t* model, size_t index, char* out, size_t len);
+
+/**
+ * The model's values at n_points points.
+ *  x         n_points x n_inputs, row-major (x[i * n_inputs + k] is input k at point i), finite;
+ *            may be NULL when the model has no inputs
+ *  n_points  >= 1
+ *  p         n_params finite values; n_params must equal the model's (p may be NULL when 0)
+ *  out       n_points values
+ */
+ik_status_t ik_model_evaluate(const ik_model_t* model, const double* x, size_t n_points,
+                              const double* p, size_t n_params, double* out);
+
+/**
+ * The values and the exact Jacobian d f(x_i) / d p_j at n_points points (forward mode).
+ *  x, n_points, p, n_params   as for ik_model_evaluate
+ *  values     n_points values, or NULL
+ *  jacobian   n_points x n_params, row-major (jacobian[i * n_params + j])
+ */
+ik_status_t ik_model_jacobian(const ik_model_t* model, const double* x, size_t n_points,
+                              const double* p, size_t n_params, double* values,
+                              double* jacobian);
+
+/**
+ * The value of a model without inputs at p (n_params finite values) into *value.
+ * IK_ERR_INVALID_ARGUMENT when the model has inputs.
+ */
+ik_status_t ik_model_value(const ik_model_t* model, const double* p, size_t n_params,
+                           double* value);
+
+/**
+ * The value (into *value unless NULL) and the exact gradient (grad: n_params values) of a
+ * model without inputs at p, by reverse mode. IK_ERR_INVALID_ARGUMENT when it has inputs.
+ */
+ik_status_t ik_model_gradient(const ik_model_t* model, const double* p, size_t n_params,
+                              double* value, double* grad);
+
+/**
+ * The exact Hessian of a model without inputs at p: hessian is n_params x n_params,
+ * row-major, symmetric. IK_ERR_INVALID_ARGUMENT when the model has inputs.
+ */
+ik_status_t ik_model_hessian(const ik_model_t* model, const double* p, size_t n_params,
+                             double* hessian);
+
+/** Releases a model; NULL is a no-op. */
+void ik_model_free(ik_model_t* model);
+
+/* ------------------------------------------------------------------------------------------ */
 /* Splines and simple non-parametric regressors (ik_spline_*, ik_interp_*)                    */
 /* ------------------------------------------------------------------------------------------ */
 

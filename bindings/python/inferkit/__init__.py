@@ -142,3 +142,8 @@ __all__ += [
     "RegularizationCurve",
     "TruncationCurve",
 ]
+
+# Compiled formulas with exact derivatives (automatic differentiation).
+from .model import Model, grad, hessian  # noqa: E402
+
+__all__ += ["Model", "grad", "hessian"]

@@ -154,6 +154,12 @@ class ik_nnls_options_t(ctypes.Structure):
     """Struct ``ik_nnls_options_t`` of the C header."""
 
 
+class ik_model_t(ctypes.Structure):
+    """Opaque handle ``ik_model_t`` of the C header, used through ctypes.POINTER."""
+
+    _fields_ = []
+
+
 class ik_spline_t(ctypes.Structure):
     """Opaque handle ``ik_spline_t`` of the C header, used through ctypes.POINTER."""
 
@@ -754,6 +760,102 @@ SIGNATURES = {
             ctypes.POINTER(ctypes.c_double),
         ),
     ),
+    # ik_status_t ik_model_compile(const char *expression, const char * const *inputs, size_t
+    #     n_inputs, const char * const *params, size_t n_params, ik_model_t **model)
+    "ik_model_compile": (
+        ik_status_t,
+        (
+            ctypes.c_char_p,
+            ctypes.POINTER(ctypes.c_char_p),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_char_p),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.POINTER(ik_model_t)),
+        ),
+    ),
+    # ik_status_t ik_model_info(const ik_model_t *model, size_t *n_inputs, size_t *n_params)
+    "ik_model_info": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_model_t),
+            ctypes.POINTER(ctypes.c_size_t),
+            ctypes.POINTER(ctypes.c_size_t),
+        ),
+    ),
+    # ik_status_t ik_model_param_name(const ik_model_t *model, size_t index, char *out, size_t
+    #     len)
+    "ik_model_param_name": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_model_t),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_char),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_model_evaluate(const ik_model_t *model, const double *x, size_t n_points,
+    #     const double *p, size_t n_params, double *out)
+    "ik_model_evaluate": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_model_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_model_jacobian(const ik_model_t *model, const double *x, size_t n_points,
+    #     const double *p, size_t n_params, double *values, double *jacobian)
+    "ik_model_jacobian": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_model_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_model_value(const ik_model_t *model, const double *p, size_t n_params, double
+    #     *value)
+    "ik_model_value": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_model_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_model_gradient(const ik_model_t *model, const double *p, size_t n_params,
+    #     double *value, double *grad)
+    "ik_model_gradient": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_model_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_model_hessian(const ik_model_t *model, const double *p, size_t n_params,
+    #     double *hessian)
+    "ik_model_hessian": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_model_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # void ik_model_free(ik_model_t *model)
+    "ik_model_free": (None, (ctypes.POINTER(ik_model_t),)),
     # ik_status_t ik_spline_create(const double *t, size_t n_t, const double *c, size_t n_c,
     #     int32_t k, ik_spline_t **spline)
     "ik_spline_create": (
@@ -1111,6 +1213,15 @@ FUNCTIONS = (
     "ik_nnls",
     "ik_bvls",
     "ik_bvls_regularized",
+    "ik_model_compile",
+    "ik_model_info",
+    "ik_model_param_name",
+    "ik_model_evaluate",
+    "ik_model_jacobian",
+    "ik_model_value",
+    "ik_model_gradient",
+    "ik_model_hessian",
+    "ik_model_free",
     "ik_spline_create",
     "ik_spline_lsq",
     "ik_spline_interp",
