@@ -44,13 +44,6 @@ private func linearOptions(_ p: UnsafePointer<ik_linear_options_t>?) throws -> L
     return o
 }
 
-private func flag(_ v: Int32, _ name: String) throws -> Bool {
-    guard v == 0 || v == 1 else {
-        throw ArgumentError(status: .invalidArgument, message: "\(name) is \(v): use 0 or 1")
-    }
-    return v == 1
-}
-
 private func basisKind(_ v: Int32) throws -> BasisKind {
     guard let k = BasisKind(rawValue: v) else {
         throw ArgumentError(status: .invalidArgument,
@@ -157,14 +150,6 @@ public func ik_linear_result_info(_ result: OpaquePointer?, _ info: UnsafeMutabl
             basis: fit.basis.map { $0.kind.rawValue } ?? -1,
             absolute_sigma: fit.absoluteSigma ? 1 : 0, r2_centered: fit.rSquaredCentered ? 1 : 0)
     }
-}
-
-/// Writes `count` values produced by `value(i)` into a caller buffer after checking it.
-private func write(_ out: UnsafeMutablePointer<Double>?, _ len: Int, _ count: Int, _ what: String,
-                   _ value: (Int) -> Double) throws {
-    let out = try requireNonNull(out, "out")
-    try requireLength(len, count, "out", what)
-    for i in 0..<count { out[i] = value(i) }
 }
 
 @_cdecl("ik_linear_result_params")

@@ -32,11 +32,6 @@ private func dimension(_ message: String) -> ArgumentError {
     ArgumentError(status: .dimension, message: message)
 }
 
-private func flag01(_ v: Int32, _ name: String) throws -> Bool {
-    guard v == 0 || v == 1 else { throw invalid("\(name) is \(v): use 0 or 1") }
-    return v == 1
-}
-
 private func convolutionMode(_ v: Int32) throws -> ConvolutionMatrix.Mode {
     guard let mode = ConvolutionMatrix.Mode(rawValue: v) else {
         throw invalid("mode is \(v): use IK_CONVOLUTION_FULL (0) or IK_CONVOLUTION_SAME (1)")
@@ -136,7 +131,7 @@ private func tikhonovOptions(_ p: UnsafePointer<ik_tikhonov_options_t>?) throws 
         throw invalid("options->struct_size is \(c.struct_size) but this library expects \(size): fill the options with ik_tikhonov_options_default()")
     }
     o.method = try method(c.method, "options->method")
-    o.absoluteSigma = try flag01(c.absolute_sigma, "options->absolute_sigma")
+    o.absoluteSigma = try flag(c.absolute_sigma, "options->absolute_sigma")
     o.lambda = c.lam
     o.discrepancyFactor = c.discrepancy_factor
     guard c.n_grid >= 1 && c.n_grid <= 1_000_000 else {
@@ -144,10 +139,10 @@ private func tikhonovOptions(_ p: UnsafePointer<ik_tikhonov_options_t>?) throws 
     }
     o.gridCount = c.n_grid
     o.refine = Int(c.refine)
-    o.nonnegative = try flag01(c.nonnegative, "options->nonnegative")
+    o.nonnegative = try flag(c.nonnegative, "options->nonnegative")
     o.rcond = c.rcond
     o.threads = Int(c.n_threads)
-    o.stackedSolve = try flag01(c.stacked_qr, "options->stacked_qr")
+    o.stackedSolve = try flag(c.stacked_qr, "options->stacked_qr")
     try o.validate()
     return o
 }
@@ -251,22 +246,6 @@ public func ik_tikhonov_result_info(_ result: OpaquePointer?, _ info: UnsafeMuta
     }
 }
 
-/// Writes `count` values produced by `value(i)` into a caller buffer after checking it.
-private func write(_ out: UnsafeMutablePointer<Double>?, _ len: Int, _ count: Int, _ what: String,
-                   _ value: (Int) -> Double) throws {
-    let out = try requireNonNull(out, "out")
-    try requireLength(len, count, "out", what)
-    for i in 0..<count { out[i] = value(i) }
-}
-
-/// Writes into an optional output (NULL skips it) after checking its length.
-private func writeOptional(_ out: UnsafeMutablePointer<Double>?, _ name: String, _ len: Int, _ count: Int,
-                           _ what: String, _ value: (Int) -> Double) throws {
-    guard let out else { return }
-    try requireLength(len, count, name, what)
-    for i in 0..<count { out[i] = value(i) }
-}
-
 @_cdecl("ik_tikhonov_result_params")
 public func ik_tikhonov_result_params(_ result: OpaquePointer?, _ out: UnsafeMutablePointer<Double>?, _ len: Int) -> Int32 {
     guarded {
@@ -333,7 +312,7 @@ private func tsvdOptions(_ p: UnsafePointer<ik_tsvd_options_t>?) throws -> Trunc
         throw invalid("options->struct_size is \(c.struct_size) but this library expects \(size): fill the options with ik_tsvd_options_default()")
     }
     o.method = try method(c.method, "options->method")
-    o.absoluteSigma = try flag01(c.absolute_sigma, "options->absolute_sigma")
+    o.absoluteSigma = try flag(c.absolute_sigma, "options->absolute_sigma")
     guard c.k >= 0 else { throw invalid("options->k is \(UInt(bitPattern: c.k)): it is too large") }
     o.truncation = c.k
     o.discrepancyFactor = c.discrepancy_factor

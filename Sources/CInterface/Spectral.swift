@@ -21,8 +21,8 @@ private func spectralOptions(_ p: UnsafePointer<ik_lomb_scargle_options_t>?) thr
         throw ArgumentError(status: .invalidArgument,
                             message: "options->struct_size is \(c.struct_size) but this library expects \(size): fill the options with ik_lomb_scargle_options_default()")
     }
-    o.model.fitMean = try spectralFlag(c.fit_mean, "options->fit_mean")
-    o.model.centerData = try spectralFlag(c.center_data, "options->center_data")
+    o.model.fitMean = try flag(c.fit_mean, "options->fit_mean")
+    o.model.centerData = try flag(c.center_data, "options->center_data")
     o.model.nterms = Int(c.nterms)
     guard let normalization = PeriodogramNormalization(rawValue: c.normalization) else {
         throw ArgumentError(status: .invalidArgument,
@@ -50,11 +50,6 @@ private func spectralOptions(_ p: UnsafePointer<ik_lomb_scargle_options_t>?) thr
     try o.grid.validate()
     try o.falseAlarm.validate()
     return o
-}
-
-private func spectralFlag(_ v: Int32, _ name: String) throws -> Bool {
-    guard v == 0 || v == 1 else { throw ArgumentError(status: .invalidArgument, message: "\(name) is \(v): use 0 or 1") }
-    return v == 1
 }
 
 /// A non-NULL input vector of `count` values (count > 0 was checked by the caller).
@@ -116,7 +111,7 @@ public func ik_lomb_scargle_power_batch(_ t: UnsafePointer<Double>?, _ n: Int, _
         let out = try requireNonNull(power, "power")
         let f = try requireNonNull(frequency, "frequency")
         let o = try spectralOptions(options)
-        let perSeries = try spectralFlag(dyPerSeries, "dy_per_series")
+        let perSeries = try flag(dyPerSeries, "dy_per_series")
         let count = try length(n, "n"), series = try length(nSeries, "n_series"), nf = try length(nFreq, "n_freq")
         guard count > 0 else { throw ArgumentError(status: .dimension, message: "n is 0: t and y need at least one point") }
         guard series > 0 else { throw ArgumentError(status: .dimension, message: "n_series is 0: y needs at least one series") }

@@ -37,11 +37,6 @@ private func extrapolation(_ v: Int32) throws -> Bool {
     }
 }
 
-private func flagValue(_ v: Int32, _ name: String) throws -> Bool {
-    guard v == 0 || v == 1 else { throw ArgumentError(status: .invalidArgument, message: "\(name) is \(v): use 0 or 1") }
-    return v == 1
-}
-
 @_cdecl("ik_spline_create")
 public func ik_spline_create(_ t: UnsafePointer<Double>?, _ nT: Int, _ c: UnsafePointer<Double>?, _ nC: Int,
                              _ k: Int32, _ spline: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
@@ -160,7 +155,7 @@ public func ik_spline_covariance(_ spline: OpaquePointer?, _ absoluteSigma: Int3
                                  _ out: UnsafeMutablePointer<Double>?, _ len: Int) -> Int32 {
     guarded {
         let fit = try leastSquaresFit(spline)
-        let absolute = try flagValue(absoluteSigma, "absolute_sigma")
+        let absolute = try flag(absoluteSigma, "absolute_sigma")
         let o = try requireNonNull(out, "out")
         let n = fit.spline.count
         try requireLength(len, try product(n, n, "cov"), "out", "the covariance (n_c x n_c)")
@@ -174,7 +169,7 @@ public func ik_spline_predict_std(_ spline: OpaquePointer?, _ x: UnsafePointer<D
                                   _ absoluteSigma: Int32, _ out: UnsafeMutablePointer<Double>?) -> Int32 {
     guarded {
         let fit = try leastSquaresFit(spline)
-        let absolute = try flagValue(absoluteSigma, "absolute_sigma")
+        let absolute = try flag(absoluteSigma, "absolute_sigma")
         let xs = try vector(x, n, "x", "n")
         let o = try requireNonNull(out, "out")
         fit.predictionError(xs, absoluteSigma: absolute, into: o)

@@ -123,3 +123,27 @@ func requireLength(_ len: Int, _ needed: Int, _ name: String, _ what: String) th
                             message: "\(name) has room for \(len) values but \(what) needs \(needed)")
     }
 }
+
+/// A 0/1 option or argument as a Bool; IK_ERR_INVALID_ARGUMENT naming it otherwise.
+func flag(_ v: Int32, _ name: String) throws -> Bool {
+    guard v == 0 || v == 1 else {
+        throw ArgumentError(status: .invalidArgument, message: "\(name) is \(v): use 0 or 1")
+    }
+    return v == 1
+}
+
+/// Writes `count` values produced by `value(i)` into a caller buffer `out` after checking it.
+func write(_ out: UnsafeMutablePointer<Double>?, _ len: Int, _ count: Int, _ what: String,
+           _ value: (Int) -> Double) throws {
+    let out = try requireNonNull(out, "out")
+    try requireLength(len, count, "out", what)
+    for i in 0..<count { out[i] = value(i) }
+}
+
+/// Writes into an optional output named `name` (NULL skips it) after checking its length.
+func writeOptional(_ out: UnsafeMutablePointer<Double>?, _ name: String, _ len: Int, _ count: Int,
+                   _ what: String, _ value: (Int) -> Double) throws {
+    guard let out else { return }
+    try requireLength(len, count, name, what)
+    for i in 0..<count { out[i] = value(i) }
+}
