@@ -53,14 +53,6 @@ private func method(_ v: Int32, _ name: String) throws -> ParameterChoice {
     return m
 }
 
-/// A non-NULL vector of n > 0 values.
-private func vector(_ p: UnsafePointer<Double>?, _ n: Int, _ name: String, _ lengthName: String) throws -> UnsafeBufferPointer<Double> {
-    let p = try requireNonNull(p, name)
-    let n = try length(n, lengthName)
-    guard n > 0 else { throw dimension("\(lengthName) is 0: \(name) needs at least one value") }
-    return UnsafeBufferPointer(start: p, count: n)
-}
-
 /// The checked (a, rows, cols, layout) matrix argument.
 private func matrixArgument(_ a: UnsafePointer<Double>?, _ rows: Int, _ cols: Int, _ layoutFlag: Int32) throws -> MatrixView {
     let a = try requireNonNull(a, "a")

@@ -19,14 +19,6 @@ private func publish(_ box: SplineBox, _ out: UnsafeMutablePointer<OpaquePointer
     HandleTable.shared.publish(box, into: out)
 }
 
-/// A non-NULL input vector of n values (n may be 0 only when `allowEmpty`).
-private func vector(_ p: UnsafePointer<Double>?, _ n: Int, _ name: String, _ lengthName: String) throws -> UnsafeBufferPointer<Double> {
-    let p = try requireNonNull(p, name)
-    let n = try length(n, lengthName)
-    guard n > 0 else { throw ArgumentError(status: .dimension, message: "\(lengthName) is 0: \(name) needs at least one value") }
-    return UnsafeBufferPointer(start: p, count: n)
-}
-
 private func extrapolation(_ v: Int32) throws -> Bool {
     switch v {
     case 0: return false

@@ -147,3 +147,13 @@ func writeOptional(_ out: UnsafeMutablePointer<Double>?, _ name: String, _ len: 
     try requireLength(len, count, name, what)
     for i in 0..<count { out[i] = value(i) }
 }
+
+/// A non-NULL input vector `name` of n > 0 values (its length argument is `lengthName`).
+func vector(_ p: UnsafePointer<Double>?, _ n: Int, _ name: String, _ lengthName: String) throws -> UnsafeBufferPointer<Double> {
+    let p = try requireNonNull(p, name)
+    let n = try length(n, lengthName)
+    guard n > 0 else {
+        throw ArgumentError(status: .dimension, message: "\(lengthName) is 0: \(name) needs at least one value")
+    }
+    return UnsafeBufferPointer(start: p, count: n)
+}
