@@ -136,6 +136,14 @@ public struct Model: Sendable {
         return (values, jacobian)
     }
 
+    /// Throws `dimensionMismatch` unless `count` equals the number of parameters.
+    func checkParameterCount(_ count: Int) throws {
+        guard count == parameters.count else {
+            throw InferKitError.dimensionMismatch(
+                "params has \(count) values but the model has \(parameters.count) parameters")
+        }
+    }
+
     private func requireScalar(_ params: [Double]) throws {
         guard inputs.isEmpty else {
             throw InferKitError.invalidArgument(
