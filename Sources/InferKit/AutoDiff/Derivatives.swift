@@ -134,12 +134,14 @@ extension Tape {
         }
     }
 
-    /// Value slots of a formula without inputs, evaluated at one parameter vector.
-    private func scalarValues(_ parameters: UnsafeBufferPointer<Double>) -> [Double] {
+    /// Value slots at one point: the inputs' values `point` (empty for a formula without
+    /// inputs) and one parameter vector.
+    private func scalarValues(_ parameters: UnsafeBufferPointer<Double>, point: [Double] = []) -> [Double] {
         var values = [Double](repeating: 0, count: slotCount)
         values.withUnsafeMutableBufferPointer { v in
             guard let base = v.baseAddress else { return }
             fillInvariants(base, block: 1, parameters: parameters)
+            for k in 0..<Swift.min(inputCount, point.count) { base[k] = point[k] }
             for instruction in instructions { execute(instruction, base, block: 1, count: 1) }
         }
         return values
@@ -166,8 +168,29 @@ extension Tape {
     /// Value, gradient and the p x p Hessian (row-major, symmetric) of a formula without
     /// inputs by a second-order forward pass.
     func hessian(parameters: UnsafeBufferPointer<Double>) -> (value: Double, gradient: [Double], hessian: [Double]) {
+        secondOrder(scalarValues(parameters))
+    }
+
+    /// Σ_i c_i ∇²f(x_i; p), the p × p (row-major) weighted sum of the Hessians of the model at
+    /// `count` points (the curvature term of a least-squares Hessian); points with c_i = 0
+    /// are skipped.
+    func weightedHessian(inputs: [UnsafeBufferPointer<Double>], parameters: UnsafeBufferPointer<Double>,
+                         count n: Int, weights: UnsafeBufferPointer<Double>) -> [Double] {
         let p = parameterCount
-        let values = scalarValues(parameters)
+        var total = [Double](repeating: 0, count: p * p)
+        var point = [Double](repeating: 0, count: inputCount)
+        for i in 0..<n where weights[i] != 0 {
+            for k in 0..<inputCount { point[k] = inputs[k][i] }
+            let h = secondOrder(scalarValues(parameters, point: point)).hessian
+            for k in 0..<(p * p) { total[k] += weights[i] * h[k] }
+        }
+        return total
+    }
+
+    /// Value, gradient and Hessian of the result slot by a second-order forward pass over
+    /// evaluated value slots.
+    private func secondOrder(_ values: [Double]) -> (value: Double, gradient: [Double], hessian: [Double]) {
+        let p = parameterCount
         var gradients = [Double](repeating: 0, count: slotCount * p)
         var hessians = [Double](repeating: 0, count: slotCount * p * p)
         for j in 0..<p { gradients[parameterSlot(j) * p + j] = 1 }

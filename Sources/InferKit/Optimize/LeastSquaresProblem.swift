@@ -1,0 +1,139 @@
+// A weighted nonlinear least-squares problem: residuals r_i(p) = w_i (f(x_i; p) − y_i) of a
+// model at data points, with w_i = 1/σ_i, and their Jacobian J_ij = w_i ∂f(x_i)/∂p_j.
+// Without data (y absent) the model's values are the residuals themselves (scipy's
+// least_squares(fun, x0)).
+
+/// Box bounds lower ≤ p ≤ upper on parameters (±∞ for none).
+public struct Bounds: Sendable, Equatable {
+    /// Lower bounds, one per parameter (−∞ for none).
+    public var lower: [Double]
+    /// Upper bounds, one per parameter (+∞ for none).
+    public var upper: [Double]
+
+    /// No bounds on `count` parameters.
+    public init(unbounded count: Int) {
+        lower = [Double](repeating: -.infinity, count: count)
+        upper = [Double](repeating: .infinity, count: count)
+    }
+
+    /// `lower[j] ≤ p_j ≤ upper[j]`; throws `invalidArgument` naming the first j with
+    /// lower[j] > upper[j] or a NaN bound, `dimensionMismatch` when the lengths differ.
+    public init(lower: [Double], upper: [Double]) throws {
+        guard lower.count == upper.count else {
+            throw InferKitError.dimensionMismatch("lower has \(lower.count) values but upper has \(upper.count)")
+        }
+        for j in 0..<lower.count {
+            if lower[j].isNaN || upper[j].isNaN {
+                throw InferKitError.invalidArgument("\(lower[j].isNaN ? "lower" : "upper")[\(j)] is NaN")
+            }
+            if lower[j] > upper[j] {
+                throw InferKitError.invalidArgument(
+                    "lower[\(j)] = \(describe(lower[j])) is above upper[\(j)] = \(describe(upper[j]))")
+            }
+            if lower[j] == upper[j] {
+                throw InferKitError.invalidArgument(
+                    "lower[\(j)] = upper[\(j)] = \(describe(lower[j])): a fixed parameter needs no fit, remove it from the model")
+            }
+        }
+        self.lower = lower
+        self.upper = upper
+    }
+
+    /// True when no parameter has a finite bound.
+    public var isUnbounded: Bool {
+        lower.allSatisfy { $0 == -.infinity } && upper.allSatisfy { $0 == .infinity }
+    }
+
+    /// Throws `invalidArgument` naming the first parameter of `p` outside the bounds (a start
+    /// outside the box is the caller's error, not something to clip silently), `names`
+    /// naming it.
+    public func requireInside(_ p: [Double], names: [String], what: String = "p0") throws {
+        for j in 0..<Swift.min(p.count, lower.count) where p[j] < lower[j] || p[j] > upper[j] {
+            let name = j < names.count ? " (parameter '\(names[j])')" : ""
+            throw InferKitError.invalidArgument(
+                "\(what)[\(j)]\(name) = \(describe(p[j])) is outside its bounds [\(describe(lower[j])), \(describe(upper[j]))]")
+        }
+    }
+}
+
+/// Residuals and Jacobian of a model at weighted data, the function the least-squares
+/// solvers minimise. Not thread-safe by itself: it only reads the model and the data, so
+/// distinct problems may run on distinct threads.
+public struct LeastSquaresProblem {
+    /// The model f(x; p).
+    public let model: any ParametricModel
+    /// The data points x_i.
+    public let points: DataPoints
+    /// Observations y_i (nil: zero, the model's values are the residuals).
+    public let observations: UnsafeBufferPointer<Double>?
+    /// Weights w_i = 1/σ_i (nil: all 1).
+    public let weights: UnsafeBufferPointer<Double>?
+
+    /// Number of residuals m.
+    public var residualCount: Int { points.count }
+    /// Number of parameters n.
+    public var parameterCount: Int { model.parameterCount }
+
+    /// A problem over `points` with optional observations and weights (each `points.count`
+    /// values when given; checked by the caller).
+    public init(model: any ParametricModel, points: DataPoints, observations: UnsafeBufferPointer<Double>?,
+                weights: UnsafeBufferPointer<Double>?) {
+        self.model = model
+        self.points = points
+        self.observations = observations
+        self.weights = weights
+    }
+
+    /// True when one pass giving residuals and Jacobian together costs little more than the
+    /// residuals alone (formulas: the Jacobian is computed in the same sweep), so the solver
+    /// evaluates both at every trial point.
+    var prefersJointEvaluation: Bool { model is Model }
+
+    /// Turns model values in `r` into weighted residuals, in place.
+    @inline(__always)
+    private func weigh(_ r: UnsafeMutableBufferPointer<Double>) {
+        let m = residualCount
+        if let y = observations {
+            if let w = weights {
+                for i in 0..<m { r[i] = (r[i] - y[i]) * w[i] }
+            } else {
+                for i in 0..<m { r[i] -= y[i] }
+            }
+        } else if let w = weights {
+            for i in 0..<m { r[i] *= w[i] }
+        }
+    }
+
+    /// r(p) into `r` (m values).
+    public func residuals(_ p: UnsafeBufferPointer<Double>, _ r: UnsafeMutableBufferPointer<Double>) throws {
+        try model.evaluate(points, p, r)
+        weigh(r)
+    }
+
+    /// The column-major m × n weighted Jacobian at p into `jacobian`. When `residualsKnown` the
+    /// residuals r(p) are already in `r` (finite differences reuse them); otherwise they are
+    /// computed into `r`. `bounds` keep finite-difference probes feasible.
+    public func jacobian(_ p: UnsafeBufferPointer<Double>, _ r: UnsafeMutableBufferPointer<Double>,
+                         residualsKnown: Bool, bounds: Bounds?,
+                         _ jacobian: UnsafeMutableBufferPointer<Double>) throws {
+        let m = residualCount, n = parameterCount
+        if let callback = model as? CallbackModel, !callback.hasExactJacobian {
+            // Differences of the residuals themselves: w (f(p + h) - f(p)) / h, with r(p) reused.
+            if !residualsKnown { try residuals(p, r) }
+            try callback.finiteDifferences.jacobian(
+                count: m, parameters: p, values: UnsafeBufferPointer(r), lower: bounds?.lower,
+                upper: bounds?.upper, jacobian: jacobian) { probe, out in try residuals(probe, out) }
+            return
+        }
+        try model.jacobian(points, p, values: residualsKnown ? nil : r, valuesKnown: false, jacobian)
+        if !residualsKnown { weigh(r) }
+        weighColumns(jacobian, m, n)
+    }
+
+    private func weighColumns(_ jacobian: UnsafeMutableBufferPointer<Double>, _ m: Int, _ n: Int) {
+        guard let w = weights else { return }
+        for j in 0..<n {
+            for i in 0..<m { jacobian[i + j * m] *= w[i] }
+        }
+    }
+}
