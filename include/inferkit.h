@@ -739,6 +739,306 @@ ik_status_t ik_model_hessian(const ik_model_t* model, const double* p, size_t n_
 /** Releases a model; NULL is a no-op. */
 void ik_model_free(ik_model_t* model);
 
+/**
+ * A caller's model, for what no formula can express: writes f(x_i; p) for the n_points points
+ * into out and returns 0; any other return value aborts the computation, which then fails with
+ * IK_ERR_CALLBACK.
+ *  x          n_points x n_inputs, row-major, as the caller passed it to InferKit (NULL when
+ *             n_inputs is 0: then out receives n_points values of a function of p alone, e.g.
+ *             the residual vector of ik_nlls_fit without data)
+ *  p          n_params parameters
+ *  out        n_points values
+ *  user_data  the pointer given to ik_model_create_callback()
+ * It is called on the thread that called InferKit; batch fits (ik_nlls_fit_batch) with
+ * n_threads != 1 call it from several worker threads at once, so it must then be thread-safe.
+ */
+typedef int32_t (*ik_model_fn)(const double* x, size_t n_points, size_t n_inputs, const double* p,
+                               size_t n_params, double* out, void* user_data);
+
+/**
+ * The Jacobian of a caller's model: writes d f(x_i; p) / d p_j into jacobian[i * n_params + j]
+ * (n_points x n_params, row-major) and returns 0 (non-zero aborts with IK_ERR_CALLBACK).
+ * Arguments and threads as for ik_model_fn.
+ */
+typedef int32_t (*ik_model_jacobian_fn)(const double* x, size_t n_points, size_t n_inputs,
+                                        const double* p, size_t n_params, double* jacobian,
+                                        void* user_data);
+
+/** Finite-difference schemes for callback models without a Jacobian. */
+enum ik_finite_difference {
+    IK_FD_FORWARD = 0,  /**< (f(p + h e_j) - f(p)) / h: n_params extra evaluations, error O(h) */
+    IK_FD_CENTRAL = 1   /**< (f(p + h e_j) - f(p - h e_j)) / 2h: 2 n_params, error O(h^2) */
+};
+
+/**
+ * A model computed by the caller's function `fn`, usable everywhere a compiled formula is
+ * (ik_model_evaluate, ik_model_jacobian, ik_nlls_fit, ...).
+ *  n_inputs   inputs per point (0: a function of the parameters alone)
+ *  n_params   number of parameters, >= 1
+ *  params     n_params names (NUL-terminated), or NULL for "p0", "p1", ...
+ *  fn         the model (required)
+ *  jacobian   its Jacobian, or NULL: then derivatives are by forward differences with the step
+ *             h_j = sqrt(eps) max(1, |p_j|), kept inside bounds (change the scheme with
+ *             ik_model_set_finite_differences)
+ *  user_data  passed to fn and jacobian unchanged
+ *  model      receives the handle (NULL on failure); free with ik_model_free()
+ * Errors: IK_ERR_INVALID_ARGUMENT (NULL fn or model, a NULL or duplicate name),
+ * IK_ERR_DIMENSION (n_params 0).
+ */
+ik_status_t ik_model_create_callback(size_t n_inputs, size_t n_params, const char* const* params,
+                                     ik_model_fn fn, ik_model_jacobian_fn jacobian,
+                                     void* user_data, ik_model_t** model);
+
+/**
+ * Sets the finite differences of a callback model without a Jacobian: scheme IK_FD_FORWARD or
+ * IK_FD_CENTRAL, and the relative step s (h_j = s max(1, |p_j|)); 0 takes the scheme's default,
+ * sqrt(eps) ~ 1.5e-8 forward and eps^(1/3) ~ 6.1e-6 central (scipy's '2-point' and '3-point').
+ * IK_ERR_INVALID_ARGUMENT for a formula model, a bad scheme or a step outside [0, 1).
+ */
+ik_status_t ik_model_set_finite_differences(ik_model_t* model, int32_t scheme, double relative_step);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Nonlinear least squares (ik_nlls_*)                                                        */
+/* ------------------------------------------------------------------------------------------ */
+
+/** Algorithms of ik_nlls_fit(). */
+enum ik_nlls_method {
+    IK_NLLS_LEVENBERG_MARQUARDT = 0,  /**< Moré's trust-region LM (MINPACK lmder), default */
+    IK_NLLS_GAUSS_NEWTON = 1          /**< plain Gauss-Newton steps with step halving (teaching) */
+};
+
+/** Robust losses rho(z), z = (r / f_scale)^2 (scipy.optimize.least_squares' `loss`). */
+enum ik_loss {
+    IK_LOSS_LINEAR = 0,   /**< z: ordinary least squares (default) */
+    IK_LOSS_SOFT_L1 = 1,  /**< 2 (sqrt(1 + z) - 1) */
+    IK_LOSS_HUBER = 2,    /**< z for z <= 1, 2 sqrt(z) - 1 beyond */
+    IK_LOSS_CAUCHY = 3,   /**< ln(1 + z) */
+    IK_LOSS_ARCTAN = 4    /**< arctan(z) */
+};
+
+/** What sigma means; every fit that returns a covariance takes it explicitly. */
+enum ik_sigma_kind {
+    IK_SIGMA_RELATIVE = 0,  /**< relative weights: the covariance is scaled by chi2 / dof */
+    IK_SIGMA_ABSOLUTE = 1   /**< absolute 1-sigma errors: the covariance is (J^T W J)^-1 itself */
+};
+
+/** Why a fit stopped (ik_nlls_info_t.status). 1-4 and 6 mean convergence. */
+enum ik_nlls_status {
+    IK_NLLS_FTOL = 1,               /**< actual and predicted relative cost reductions <= ftol */
+    IK_NLLS_XTOL = 2,               /**< relative change of the scaled parameters <= xtol */
+    IK_NLLS_FTOL_XTOL = 3,          /**< both */
+    IK_NLLS_GTOL = 4,               /**< residuals orthogonal to the Jacobian columns within gtol */
+    IK_NLLS_MAX_NFEV = 5,           /**< max_nfev model evaluations: not converged */
+    IK_NLLS_MACHINE_PRECISION = 6,  /**< no further reduction possible in double precision */
+    IK_NLLS_STOPPED = 7,            /**< the progress callback asked to stop: not converged */
+    IK_NLLS_NONFINITE = 8           /**< the model was NaN/inf at every step tried (ik_nlls_fit
+                                         then returns IK_ERR_NONFINITE) */
+};
+
+/** Bits of ik_nlls_info_t.flags: warnings that are not failures. */
+enum ik_nlls_flag {
+    IK_NLLS_FLAG_NO_COVARIANCE = 1,     /**< no covariance (singular Jacobian, no dof): see
+                                             ik_nlls_result_covariance_issue() */
+    IK_NLLS_FLAG_AT_BOUND = 2,          /**< a parameter is held at a bound: its row and column of
+                                             the covariance are NaN */
+    IK_NLLS_FLAG_ILL_CONDITIONED = 4,   /**< condition number of the Jacobian > 1/sqrt(eps) */
+    IK_NLLS_FLAG_NO_LAPLACE = 8,        /**< laplace was asked for but the Hessian is not positive
+                                             definite (see ik_nlls_result_laplace_issue()) */
+    IK_NLLS_FLAG_NOT_CONVERGED = 16     /**< status is IK_NLLS_MAX_NFEV or IK_NLLS_STOPPED */
+};
+
+/**
+ * Progress of a long run, called after every accepted step on the calling thread: iteration
+ * (1, 2, ...), the current parameters p (n_params) and cost. Return 0 to go on, non-zero to stop
+ * cleanly: the run then returns IK_OK with its best result so far (status IK_NLLS_STOPPED).
+ */
+typedef int32_t (*ik_progress_fn)(int64_t iteration, const double* p, size_t n_params, double cost,
+                                  void* user_data);
+
+/** Options of ik_nlls_fit() and ik_nlls_fit_batch(). Fill with ik_nlls_options_default(). */
+typedef struct ik_nlls_options_t {
+    size_t struct_size;       /**< sizeof(ik_nlls_options_t), set by ik_nlls_options_default */
+    int32_t method;           /**< IK_NLLS_LEVENBERG_MARQUARDT (default) or IK_NLLS_GAUSS_NEWTON */
+    int32_t loss;             /**< IK_LOSS_* (default IK_LOSS_LINEAR) */
+    double f_scale;           /**< soft threshold of the loss in units of the weighted residuals
+                                   (default 1), > 0 */
+    double ftol;              /**< relative cost reduction at convergence (default 1e-15), >= 0 */
+    double xtol;              /**< relative change of the scaled parameters (default 1e-15), >= 0 */
+    double gtol;              /**< cosine between residuals and Jacobian columns (default 1e-15) */
+    int64_t max_nfev;         /**< most model evaluations, 0 (default) = 500 (n_params + 1) */
+    double factor;            /**< initial trust radius as a multiple of |D p0| (default 10), > 0 */
+    const double* x_scale;    /**< NULL (default): scale the parameters by the Jacobian's column
+                                   norms (MINPACK); else n_params characteristic scales > 0 */
+    int32_t geodesic;         /**< 1: geodesic acceleration (Transtrum-Sethna), default 0 */
+    double geodesic_ratio;    /**< accept the acceleration a when 2|a| <= ratio |v| (default 0.75) */
+    int32_t laplace;          /**< 1: also the full-Hessian (Laplace) covariance, default 0 */
+    int32_t n_threads;        /**< ik_nlls_fit_batch: threads, 0 (default) = all cores; results are
+                                   identical for every count */
+    ik_progress_fn progress;  /**< NULL (default), or called after every accepted step (not in
+                                   batch fits) */
+    void* progress_data;      /**< user_data of progress */
+} ik_nlls_options_t;
+
+/** Fill *options with the defaults (and struct_size). */
+ik_status_t ik_nlls_options_default(ik_nlls_options_t* options);
+
+/** Opaque result of ik_nlls_fit(). Free with ik_nlls_result_free(). */
+typedef struct ik_nlls_result_t ik_nlls_result_t;
+
+/**
+ * Nonlinear least squares: minimise  C(p) = 1/2 sum_i f_scale^2 rho(r_i^2 / f_scale^2),
+ * r_i = (f(x_i; p) - y_i) / sigma_i  (1/2 chi2 for the linear loss), subject to
+ * lower <= p <= upper, by Levenberg-Marquardt (or Gauss-Newton) with the model's exact Jacobian
+ * (formulas), the caller's Jacobian or finite differences (callbacks), and report the
+ * covariance (J^T W J)^-1 at the optimum, scaled by chi2/dof unless sigma_kind is
+ * IK_SIGMA_ABSOLUTE (scipy's curve_fit).
+ *  model       a compiled formula or a callback model with n_inputs inputs
+ *  x           n_points x n_inputs, row-major, finite (NULL when the model has no inputs)
+ *  n_points    >= n_params
+ *  y           n_points finite observations, or NULL: the model's values are the residuals
+ *  sigma       n_points uncertainties > 0, or NULL (all 1)
+ *  sigma_kind  IK_SIGMA_RELATIVE or IK_SIGMA_ABSOLUTE (no default: the caller says which)
+ *  p0          n_params finite starting values (inside the bounds); n_params must equal the
+ *              model's
+ *  lower, upper  n_params bounds each (may be -INFINITY / INFINITY), or NULL for none
+ *  options     NULL for defaults
+ *  result      receives the handle (NULL on failure)
+ * Returns IK_OK whenever a result exists, also when the fit stopped without converging (read
+ * info.status and info.converged). Errors: IK_ERR_INVALID_ARGUMENT (NULL pointers, bad
+ * sigma_kind or option, sigma <= 0, lower > upper, lower == upper, p0 outside the bounds),
+ * IK_ERR_DIMENSION (n_params differs from the model's, n_points < n_params or 0),
+ * IK_ERR_NONFINITE (NaN/inf in x, y, sigma or p0; the model or its Jacobian NaN/inf at p0 or
+ * at an accepted point; or NaN/inf at every step tried mid-fit, status IK_NLLS_NONFINITE),
+ * IK_ERR_CALLBACK (a model callback returned non-zero).
+ */
+ik_status_t ik_nlls_fit(const ik_model_t* model, const double* x, size_t n_points, const double* y,
+                        const double* sigma, int32_t sigma_kind, const double* p0, size_t n_params,
+                        const double* lower, const double* upper, const ik_nlls_options_t* options,
+                        ik_nlls_result_t** result);
+
+/** Summary of a fit. Set info->struct_size = sizeof(ik_nlls_info_t) before the call. */
+typedef struct ik_nlls_info_t {
+    size_t struct_size;       /**< sizeof(ik_nlls_info_t), set by the caller */
+    int32_t status;           /**< IK_NLLS_* */
+    int32_t converged;        /**< 1 when status means convergence */
+    int32_t flags;            /**< IK_NLLS_FLAG_* bits */
+    int32_t rank;             /**< numerical rank of the Jacobian of the free parameters */
+    int64_t iterations;       /**< accepted steps */
+    int64_t nfev;             /**< model evaluations (finite-difference probes not included) */
+    int64_t njev;             /**< Jacobian evaluations */
+    int64_t dof;              /**< n_points - n_params */
+    double cost;              /**< C(p) at the optimum */
+    double chi2;              /**< sum of squared weighted residuals (no loss) */
+    double reduced_chi2;      /**< chi2 / dof (NaN when dof = 0) */
+    double aic;               /**< absolute sigma: chi2 + 2k; relative: n ln(chi2/n) + 2k */
+    double bic;               /**< as aic with the penalty k ln n */
+    double gradient_norm;     /**< max_j |dC/dp_j| over the free parameters */
+    double condition_number;  /**< 2-norm condition number of the weighted Jacobian */
+} ik_nlls_info_t;
+
+/** The summary of a fit into *info (info->struct_size must be sizeof(ik_nlls_info_t)). */
+ik_status_t ik_nlls_result_info(const ik_nlls_result_t* result, ik_nlls_info_t* info);
+
+/** One sentence saying why the fit stopped (valid until the result is freed; NULL result: ""). */
+const char* ik_nlls_result_message(const ik_nlls_result_t* result);
+
+/**
+ * Why the covariance is missing or partial, naming the parameter ("the model does not depend on
+ * parameter 'b2' ...", "parameter 'A' is held at a bound ..."); "" when it is complete.
+ */
+const char* ik_nlls_result_covariance_issue(const ik_nlls_result_t* result);
+
+/** Why the Laplace covariance is missing; "" when it was computed or not asked for. */
+const char* ik_nlls_result_laplace_issue(const ik_nlls_result_t* result);
+
+/** The best parameters: n_params values into out (len >= n_params). */
+ik_status_t ik_nlls_result_params(const ik_nlls_result_t* result, double* out, size_t len);
+
+/**
+ * Standard errors sqrt(diag(covariance)), n_params values; NaN where unavailable. Returns
+ * IK_ERR_SINGULAR (with the reason in ik_last_error()) when there is no covariance at all.
+ */
+ik_status_t ik_nlls_result_stderr(const ik_nlls_result_t* result, double* out, size_t len);
+
+/** The covariance, n_params x n_params row-major (len >= n_params^2); as ik_nlls_result_stderr. */
+ik_status_t ik_nlls_result_covariance(const ik_nlls_result_t* result, double* out, size_t len);
+
+/** The correlation matrix cov_ij / (sigma_i sigma_j), as ik_nlls_result_covariance. */
+ik_status_t ik_nlls_result_correlation(const ik_nlls_result_t* result, double* out, size_t len);
+
+/**
+ * The full-Hessian (Laplace) covariance (nabla^2 C)^-1, scaled as the covariance, with the
+ * model's exact second derivatives (formulas) or differences (callbacks): n_params x n_params
+ * row-major. IK_ERR_INVALID_ARGUMENT when options.laplace was 0, IK_ERR_SINGULAR when the
+ * Hessian is not positive definite (ik_nlls_result_laplace_issue() says why).
+ */
+ik_status_t ik_nlls_result_laplace_covariance(const ik_nlls_result_t* result, double* out,
+                                              size_t len);
+
+/** Weighted residuals (f(x_i; p) - y_i) / sigma_i at the optimum, n_points values. */
+ik_status_t ik_nlls_result_residuals(const ik_nlls_result_t* result, double* out, size_t len);
+
+/** The weighted Jacobian d r_i / d p_j at the optimum, n_points x n_params row-major. */
+ik_status_t ik_nlls_result_jacobian(const ik_nlls_result_t* result, double* out, size_t len);
+
+/** Per parameter: -1 held at its lower bound, 1 at its upper bound, 0 free (scipy's active_mask). */
+ik_status_t ik_nlls_result_active_bounds(const ik_nlls_result_t* result, int32_t* out, size_t len);
+
+/** Releases a result; NULL is a no-op. */
+void ik_nlls_result_free(ik_nlls_result_t* result);
+
+/** Opaque result of ik_nlls_fit_batch(). Free with ik_nlls_batch_free(). */
+typedef struct ik_nlls_batch_t ik_nlls_batch_t;
+
+/**
+ * One model fitted to each of n_rows spectra, the rows spread over options->n_threads threads
+ * (results identical for every thread count). Row r is an independent ik_nlls_fit():
+ *  x           x_per_row 0: n_points x n_inputs shared by all rows; 1: n_rows x n_points x n_inputs
+ *  y           n_rows x n_points, row-major (row r at y + r n_points)
+ *  sigma       NULL; n_points shared (sigma_per_row 0); or n_rows x n_points (1)
+ *  p0          n_params shared (p0_per_row 0) or n_rows x n_params (1)
+ *  lower, upper  n_params each, shared, or NULL
+ * A row that fails (NaN in its data, p0 outside the bounds, a model NaN at its start) records
+ * its status (ik_nlls_batch_status) and the other rows go on; a callback that returns non-zero
+ * stops the whole batch with IK_ERR_CALLBACK. Other errors as ik_nlls_fit.
+ */
+ik_status_t ik_nlls_fit_batch(const ik_model_t* model, const double* x, size_t n_points,
+                              int32_t x_per_row, const double* y, size_t n_rows,
+                              const double* sigma, int32_t sigma_per_row, int32_t sigma_kind,
+                              const double* p0, int32_t p0_per_row, size_t n_params,
+                              const double* lower, const double* upper,
+                              const ik_nlls_options_t* options, ik_nlls_batch_t** batch);
+
+/** Best parameters, n_rows x n_params row-major (a failed row keeps its p0). */
+ik_status_t ik_nlls_batch_params(const ik_nlls_batch_t* batch, double* out, size_t len);
+
+/** Standard errors, n_rows x n_params (NaN where a row has none). */
+ik_status_t ik_nlls_batch_stderr(const ik_nlls_batch_t* batch, double* out, size_t len);
+
+/** Covariances, n_rows x n_params x n_params (NaN where a row has none). */
+ik_status_t ik_nlls_batch_covariance(const ik_nlls_batch_t* batch, double* out, size_t len);
+
+/** chi2 per row, n_rows values (NaN for failed rows). */
+ik_status_t ik_nlls_batch_chi2(const ik_nlls_batch_t* batch, double* out, size_t len);
+
+/** Per row: IK_OK, or the ik_status_t code with which that row's fit failed. */
+ik_status_t ik_nlls_batch_status(const ik_nlls_batch_t* batch, int32_t* out, size_t len);
+
+/** Per row: why its fit stopped (IK_NLLS_*), 0 for failed rows. */
+ik_status_t ik_nlls_batch_termination(const ik_nlls_batch_t* batch, int32_t* out, size_t len);
+
+/** Per row: model evaluations. */
+ik_status_t ik_nlls_batch_nfev(const ik_nlls_batch_t* batch, int64_t* out, size_t len);
+
+/**
+ * Row `row`'s error message, or why its fit stopped (valid until the batch is freed; "" for a
+ * NULL batch or a row out of range).
+ */
+const char* ik_nlls_batch_message(const ik_nlls_batch_t* batch, size_t row);
+
+/** Releases a batch result; NULL is a no-op. */
+void ik_nlls_batch_free(ik_nlls_batch_t* batch);
+
 /* ------------------------------------------------------------------------------------------ */
 /* Splines and simple non-parametric regressors (ik_spline_*, ik_interp_*)                    */
 /* ------------------------------------------------------------------------------------------ */

@@ -53,9 +53,14 @@ public struct FiniteDifferences: Sendable, Equatable {
             case .forward:
                 if p[j] + h > hi && p[j] - h >= lo { h = -h }
                 probe[j] = p[j] + h
-                h = probe[j] - p[j]  // the step actually taken, exactly representable
                 try evaluate(UnsafeBufferPointer(probe), up)
-                for i in 0..<n { column[i] = (up[i] - f0[i]) / h }
+                // A probe outside the model's domain (NaN/inf) is retried on the other side.
+                if !(0..<n).allSatisfy({ up[$0].isFinite }) && p[j] - h >= lo && p[j] - h <= hi {
+                    probe[j] = p[j] - h
+                    try evaluate(UnsafeBufferPointer(probe), up)
+                }
+                let taken = probe[j] - p[j]  // the step actually taken, exactly representable
+                for i in 0..<n { column[i] = (up[i] - f0[i]) / taken }
             case .central:
                 if p[j] + h > hi || p[j] - h < lo {
                     // One-sided second-order formula into the feasible side.

@@ -41,7 +41,7 @@ if [ -f "$bin/header_cxx.ok" ]; then passed=$((passed + 1)); else
 
 for t in "${tests[@]}"; do
     if [ ! -x "$bin/$t" ]; then fail "$t: did not build"; continue; fi
-    if [ "$t" = test_nist ]; then
+    if [ "$t" = test_nist ] || [ "$t" = test_nlls ]; then
         if [ ! -f "$bin/nist/index.txt" ]; then fail "test_nist: NIST data not converted"; continue; fi
         tally "$t" "$bin/$t" "$bin/nist"
     else
