@@ -16,28 +16,25 @@
 
 extension Tape {
     /// Values and the column-major n x p Jacobian d f(x_i) / d p_j at `count` points.
+    /// With `residuals`, writes the weighted residuals and the weighted Jacobian instead.
     func jacobian(inputs: [UnsafeBufferPointer<Double>], parameters: UnsafeBufferPointer<Double>,
                   count n: Int, values output: UnsafeMutableBufferPointer<Double>,
-                  jacobian: UnsafeMutableBufferPointer<Double>) {
+                  jacobian: UnsafeMutableBufferPointer<Double>, residuals: ResidualTransform? = nil) {
         let p = parameterCount
         let block = Swift.min(Tape.blockSize, Swift.max(n, 1))
-        // Tangent blocks exist only for the (slot, parameter) pairs that depend on each other;
-        // each is written by its instruction before it is read, so only the parameters' own
-        // tangents (ones) need initialising.
-        var offsets = [Int](repeating: -1, count: slotCount * p)
-        var pairs = 0
-        for k in 0..<(slotCount * p) where dependencies[k] { offsets[k] = pairs * block; pairs += 1 }
+        // Tangent blocks exist only for the (slot, parameter) pairs that depend on each other
+        // (tangentIndex); each is written by its instruction before it is read, so only the
+        // parameters' own tangents (ones) are initialised, and no slot is read before it is
+        // written (inputs, parameters and constants are filled first).
         let values = UnsafeMutablePointer<Double>.allocate(capacity: slotCount * block)
-        let tangents = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(pairs * block, 1))
+        let tangents = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(tangentBlocks * block, 1))
         let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 3 * block)
         defer { values.deallocate(); tangents.deallocate(); scratch.deallocate() }
-        values.initialize(repeating: 0, count: slotCount * block)
-        scratch.initialize(repeating: 0, count: 3 * block)
         fillInvariants(values, block: block, parameters: parameters)
         @inline(__always) func tangent(_ slot: Int, _ j: Int) -> UnsafeMutablePointer<Double> {
             // Operands that do not depend on j are never read; point them at the scratch.
-            let offset = offsets[slot * p + j]
-            return offset < 0 ? scratch : tangents + offset
+            let index = tangentIndex[slot * p + j]
+            return index < 0 ? scratch : tangents + index * block
         }
         for j in 0..<p {
             tangent(parameterSlot(j), j).initialize(repeating: 1, count: block)
@@ -49,14 +46,14 @@ extension Tape {
                 guard let base = inputs[k].baseAddress else { continue }
                 (values + k * block).update(from: base + start, count: m)
             }
-            for instruction in instructions {
+            for (k, instruction) in instructions.enumerated() {
                 execute(instruction, values, block: block, count: m)
                 let out = instruction.output
                 let a = instruction.a, b = instruction.b, c = instruction.c
                 let va = values + a * block, vb = values + b * block, vc = values + c * block
                 let vo = values + out * block
                 var partialsReady = false
-                for j in 0..<p where depends(out, on: j) {
+                for j in 0..<p where depends(out, on: j) && !sharedTangent[k * p + j] {
                     let t = tangent(out, j)
                     let da = depends(a, on: j)
                     let db = instruction.op.arity >= 2 && depends(b, on: j)
@@ -110,12 +107,12 @@ extension Tape {
                     }
                 }
             }
-            for i in 0..<m { output[start + i] = values[result * block + i] }
+            ResidualTransform.store(residuals, values + result * block, into: output, at: start, count: m)
             for j in 0..<p {
                 let column = jacobian.baseAddress.map { $0 + j * n + start }
                 guard let column else { continue }
                 if depends(result, on: j) {
-                    column.update(from: tangent(result, j), count: m)
+                    ResidualTransform.storeDerivative(residuals, tangent(result, j), into: column, at: start, count: m)
                 } else {
                     column.update(repeating: 0, count: m)
                 }

@@ -29,6 +29,16 @@ struct Tape: Sendable {
     /// `dependencies[slot * parameterCount + j]` is true when the slot depends on parameter j
     /// through a differentiable path (comparisons and conditions cut the path).
     let dependencies: [Bool]
+    /// The forward-mode layout: `tangentIndex[slot * parameterCount + j]` is the tangent block
+    /// of (slot, parameter j), −1 where the slot does not depend on j. An instruction that only
+    /// passes one operand's tangent on unchanged (`a + c`, `c + a`, `a − c` with c free of j)
+    /// shares that operand's block instead of copying it (`sharedTangent`).
+    let tangentIndex: [Int]
+    /// Number of tangent blocks.
+    let tangentBlocks: Int
+    /// `sharedTangent[k * parameterCount + j]`: instruction k's tangent for parameter j is its
+    /// operand's, no work to do.
+    let sharedTangent: [Bool]
 
     /// Index of the slot of parameter `j`.
     func parameterSlot(_ j: Int) -> Int { inputCount + j }
@@ -190,13 +200,80 @@ struct TapeCompiler {
                 dependencies[instruction.output * p + j] = true
             }
         }
+        let (index, blocks, shared) = Tape.tangentLayout(kept, dependencies: dependencies, slots: slotCount,
+                                                         inputs: inputCount, parameters: p)
         return Tape(inputCount: inputCount, parameterCount: p, slotCount: slotCount,
                     constants: constants.filter { live[$0.slot] }, instructions: kept,
-                    result: result, dependencies: dependencies)
+                    result: result, dependencies: dependencies, tangentIndex: index, tangentBlocks: blocks,
+                    sharedTangent: shared)
+    }
+}
+
+extension Tape {
+    /// The tangent blocks of forward mode (see `tangentIndex`).
+    static func tangentLayout(_ instructions: [Instruction], dependencies: [Bool], slots: Int, inputs: Int,
+                              parameters p: Int) -> (index: [Int], blocks: Int, shared: [Bool]) {
+        var index = [Int](repeating: -1, count: slots * p)
+        var shared = [Bool](repeating: false, count: instructions.count * p)
+        var blocks = 0
+        for j in 0..<p {
+            index[(inputs + j) * p + j] = blocks
+            blocks += 1
+        }
+        for (k, instruction) in instructions.enumerated() {
+            let out = instruction.output
+            for j in 0..<p where dependencies[out * p + j] {
+                if instruction.op == .add || instruction.op == .subtract {
+                    let da = dependencies[instruction.a * p + j], db = dependencies[instruction.b * p + j]
+                    if da != db && (da || instruction.op == .add) {
+                        index[out * p + j] = index[(da ? instruction.a : instruction.b) * p + j]
+                        shared[k * p + j] = true
+                        continue
+                    }
+                }
+                index[out * p + j] = blocks
+                blocks += 1
+            }
+        }
+        return (index, blocks, shared)
     }
 }
 
 // MARK: - Evaluation
+
+/// Weighted residuals r_i = (f_i − y_i) w_i written in place of the model values f_i (and
+/// J_ij w_i in place of the Jacobian), in the same pass: the least-squares solvers' form.
+struct ResidualTransform {
+    /// Observations y (nil: 0).
+    let observations: UnsafePointer<Double>?
+    /// Weights w (nil: 1).
+    let weights: UnsafePointer<Double>?
+
+    /// Writes `m` values of `source` for points `start..<start + m` into `output`, transformed.
+    @inline(__always)
+    static func store(_ t: ResidualTransform?, _ source: UnsafePointer<Double>, into output: UnsafeMutableBufferPointer<Double>,
+                      at start: Int, count m: Int) {
+        guard let out = output.baseAddress.map({ $0 + start }) else { return }
+        guard let t else { out.update(from: source, count: m); return }
+        switch (t.observations.map { $0 + start }, t.weights.map { $0 + start }) {
+        case let (y?, w?): for i in 0..<m { out[i] = (source[i] - y[i]) * w[i] }
+        case let (y?, nil): for i in 0..<m { out[i] = source[i] - y[i] }
+        case let (nil, w?): for i in 0..<m { out[i] = source[i] * w[i] }
+        case (nil, nil): out.update(from: source, count: m)
+        }
+    }
+
+    /// Writes `m` derivative values for points `start..<start + m` into `column`, weighted.
+    @inline(__always)
+    static func storeDerivative(_ t: ResidualTransform?, _ source: UnsafePointer<Double>,
+                                into column: UnsafeMutablePointer<Double>, at start: Int, count m: Int) {
+        if let w = t?.weights.map({ $0 + start }) {
+            for i in 0..<m { column[i] = source[i] * w[i] }
+        } else {
+            column.update(from: source, count: m)
+        }
+    }
+}
 
 extension Tape {
     /// Fills the parameter and constant slots of a workspace with `block` points per slot.
@@ -225,6 +302,7 @@ extension Tape {
         case .negate: for i in 0..<m { out[i] = -a[i] }
         case .square: for i in 0..<m { out[i] = a[i] * a[i] }
         case .select: for i in 0..<m { out[i] = a[i] != 0 ? b[i] : c[i] }
+        case .exp: Exponential.evaluate(a, out, m)
         default:
             let op = instruction.op
             for i in 0..<m { out[i] = op.apply(a[i], b[i], c[i]) }
@@ -232,13 +310,12 @@ extension Tape {
     }
 
     /// Evaluates the formula at `count` points: `inputs[k][i]` is input k at point i.
-    /// Sizes are checked by the caller.
+    /// Sizes are checked by the caller. With `residuals`, the output is (f_i - y_i) w_i instead.
     func evaluate(inputs: [UnsafeBufferPointer<Double>], parameters: UnsafeBufferPointer<Double>,
-                  count n: Int, output: UnsafeMutableBufferPointer<Double>) {
+                  count n: Int, output: UnsafeMutableBufferPointer<Double>, residuals: ResidualTransform? = nil) {
         let block = Swift.min(Tape.blockSize, Swift.max(n, 1))
         let values = UnsafeMutablePointer<Double>.allocate(capacity: slotCount * block)
         defer { values.deallocate() }
-        values.initialize(repeating: 0, count: slotCount * block)
         fillInvariants(values, block: block, parameters: parameters)
         var start = 0
         while start < n {
@@ -248,7 +325,7 @@ extension Tape {
                 (values + k * block).update(from: base + start, count: m)
             }
             for instruction in instructions { execute(instruction, values, block: block, count: m) }
-            for i in 0..<m { output[start + i] = values[result * block + i] }
+            ResidualTransform.store(residuals, values + result * block, into: output, at: start, count: m)
             start += m
         }
     }

@@ -95,7 +95,8 @@ public enum BatchLeastSquares {
                             _ = errors.initialize(from: Array(repeating: nil, count: Swift.max(rows, 1)))
                             _ = issues.initialize(from: Array(repeating: nil, count: Swift.max(rows, 1)))
                             defer { terminations.deallocate(); errors.deallocate(); issues.deallocate() }
-                            Parallel.forEach(chunks: chunks, threads: threads) { chunk, worker in
+                            BLASThreads.singleThreaded {
+                            Parallel.forEach(chunks: chunks, threads: Parallel.threads(requested: threads)) { chunk, worker in
                                 let workspace = workspaces[worker]
                                 for r in (chunk * rowsPerChunk)..<Swift.min(rows, (chunk + 1) * rowsPerChunk) {
                                     if abort.isSet { return }
@@ -129,6 +130,7 @@ public enum BatchLeastSquares {
                                         errors[r] = .internal("unexpected error in row \(r): \(error)")
                                     }
                                 }
+                            }
                             }
                             result.terminations = Array(terminations.prefix(rows))
                             result.errors = Array(errors.prefix(rows))

@@ -74,6 +74,10 @@ public struct LeastSquaresProblem {
     /// Number of parameters n.
     public var parameterCount: Int { model.parameterCount }
 
+    /// The model when it is a formula: residuals and Jacobian then come from its tape in one
+    /// pass, weighted as they are written.
+    private let formula: Model?
+
     /// A problem over `points` with optional observations and weights (each `points.count`
     /// values when given; checked by the caller).
     public init(model: any ParametricModel, points: DataPoints, observations: UnsafeBufferPointer<Double>?,
@@ -82,12 +86,25 @@ public struct LeastSquaresProblem {
         self.points = points
         self.observations = observations
         self.weights = weights
+        formula = model as? Model
+    }
+
+    private var transform: ResidualTransform {
+        ResidualTransform(observations: observations?.baseAddress, weights: weights?.baseAddress)
+    }
+
+    private func checkFormula(_ f: Model, _ p: UnsafeBufferPointer<Double>) throws {
+        guard points.inputCount == f.inputs.count else {
+            throw InferKitError.dimensionMismatch(
+                "the data have \(points.inputCount) inputs but the model has \(f.inputs.count) inputs \(f.inputs)")
+        }
+        try f.checkParameterCount(p.count)
     }
 
     /// True when one pass giving residuals and Jacobian together costs little more than the
     /// residuals alone (formulas: the Jacobian is computed in the same sweep), so the solver
     /// evaluates both at every trial point.
-    var prefersJointEvaluation: Bool { model is Model }
+    var prefersJointEvaluation: Bool { formula != nil }
 
     /// Turns model values in `r` into weighted residuals, in place.
     @inline(__always)
@@ -106,6 +123,12 @@ public struct LeastSquaresProblem {
 
     /// r(p) into `r` (m values).
     public func residuals(_ p: UnsafeBufferPointer<Double>, _ r: UnsafeMutableBufferPointer<Double>) throws {
+        if let formula {
+            try checkFormula(formula, p)
+            formula.tape.evaluate(inputs: points.columns, parameters: p, count: residualCount, output: r,
+                                  residuals: transform)
+            return
+        }
         try model.evaluate(points, p, r)
         weigh(r)
     }
@@ -117,6 +140,19 @@ public struct LeastSquaresProblem {
                          residualsKnown: Bool, bounds: Bounds?,
                          _ jacobian: UnsafeMutableBufferPointer<Double>) throws {
         let m = residualCount, n = parameterCount
+        if let formula {
+            try checkFormula(formula, p)
+            if residualsKnown {
+                let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: Swift.max(m, 1))
+                defer { scratch.deallocate() }
+                formula.tape.jacobian(inputs: points.columns, parameters: p, count: m, values: scratch,
+                                      jacobian: jacobian, residuals: transform)
+            } else {
+                formula.tape.jacobian(inputs: points.columns, parameters: p, count: m, values: r,
+                                      jacobian: jacobian, residuals: transform)
+            }
+            return
+        }
         if let callback = model as? CallbackModel, !callback.hasExactJacobian {
             // Differences of the residuals themselves: w (f(p + h) - f(p)) / h, with r(p) reused.
             if !residualsKnown { try residuals(p, r) }

@@ -11,14 +11,17 @@
 // - a model that turns NaN/inf at a trial point rejects that step (the radius shrinks), as if
 //   the point lay outside the model's domain.
 
+import CLapack
+
 /// Buffers of one fit of m residuals and n parameters, reusable for many fits of that size.
 public final class LeastSquaresWorkspace {
     let m: Int
     let n: Int
-    let r: UnsafeMutablePointer<Double>
-    let rTrial: UnsafeMutablePointer<Double>
-    let jacobian: UnsafeMutablePointer<Double>
-    let jacobianTrial: UnsafeMutablePointer<Double>
+    // Current and trial buffers; accepting a trial point swaps them.
+    var r: UnsafeMutablePointer<Double>
+    var rTrial: UnsafeMutablePointer<Double>
+    var jacobian: UnsafeMutablePointer<Double>
+    var jacobianTrial: UnsafeMutablePointer<Double>
     /// Loss-rescaled or column-compacted copy of the Jacobian, m × n.
     let scaled: UnsafeMutablePointer<Double>
     let qtr: UnsafeMutablePointer<Double>
@@ -107,13 +110,11 @@ public enum NonlinearLeastSquares {
         let work = workspace.flatMap { $0.m == m && $0.n == n ? $0 : nil }
             ?? LeastSquaresWorkspace(residuals: m, parameters: n)
         var solver = Solver(problem: problem, bounds: box, options: options, work: work, start: start)
-        return try BLASThreads.singleThreaded {
-            switch options.method {
-            case .levenbergMarquardt: try solver.levenbergMarquardt()
-            case .gaussNewton: try solver.gaussNewton()
-            }
-            return try solver.finish()
+        switch options.method {
+        case .levenbergMarquardt: try solver.levenbergMarquardt()
+        case .gaussNewton: try solver.gaussNewton()
         }
+        return try solver.finish()
     }
 }
 
@@ -170,18 +171,16 @@ struct Solver {
                 try problem.residuals(qb, r)
             }
         }
-        for i in 0..<m where !w.rTrial[i].isFinite { return false }
-        if joint { for k in 0..<(m * n) where !w.jacobianTrial[k].isFinite { return false } }
-        return true
+        return allFinite(w.rTrial, m) && (!joint || allFinite(w.jacobianTrial, m * n))
     }
 
     /// Makes the trial point current.
     mutating func accept(_ q: [Double], cost trialCost: Double) {
         p = q
         cost = trialCost
-        w.r.update(from: w.rTrial, count: m)
+        swap(&w.r, &w.rTrial)
         if joint {
-            w.jacobian.update(from: w.jacobianTrial, count: m * n)
+            swap(&w.jacobian, &w.jacobianTrial)
             haveJacobian = true
         } else {
             haveJacobian = false
@@ -237,17 +236,11 @@ struct Solver {
             options.loss.rescale(w.qtr, w.scaled, m, n, scale: options.lossScale, rowScale: w.rowScale)
             source = w.scaled
         }
-        var rnorm2 = 0.0
-        for i in 0..<m { rnorm2 += w.qtr[i] * w.qtr[i] }
+        let rnorm2 = dot(w.qtr, w.qtr, m)
         for j in 0..<n {
             let column = source + j * m
-            var g = 0.0, norm2 = 0.0
-            for i in 0..<m {
-                g += column[i] * w.qtr[i]
-                norm2 += column[i] * column[i]
-            }
-            gradient[j] = g
-            columnNorms[j] = norm2.squareRoot()
+            gradient[j] = dot(column, w.qtr, m)
+            columnNorms[j] = dot(column, column, m).squareRoot()
         }
         free.removeAll(keepingCapacity: true)
         for j in 0..<n {
@@ -319,6 +312,15 @@ struct Solver {
             }
             if nf == 0 || gnorm <= options.gtol || fnorm == 0 {
                 termination = .gradientTolerance
+                return
+            }
+            // The full Gauss-Newton step predicts a relative reduction ‖Q₁ᵀr̃‖²/‖r̃‖² (the
+            // squared cosine between the residuals and the range of J): when that is within ftol,
+            // no step can do better and the fit has converged without another evaluation.
+            var gaussNewtonReduction = 0.0
+            for k in 0..<w.subproblem.rank { gaussNewtonReduction += w.qtr[k] * w.qtr[k] }
+            if gaussNewtonReduction <= options.ftol * rnorm * rnorm && iterations > 0 {
+                termination = .costTolerance
                 return
             }
             if case .jacobian = options.scaling {
@@ -407,7 +409,10 @@ struct Solver {
                     termination = .maximumEvaluations
                     return
                 }
-                if (Swift.abs(actred) <= eps && prered <= eps && 0.5 * ratio <= 1) || delta <= eps * xnorm {
+                // A Gauss-Newton step (inside the region, λ = 0) that predicts less than ftol and
+                // does not reduce the cost has hit the rounding noise of the cost itself.
+                let noiseFloor = lambda == 0 && plainStep && prered <= options.ftol && actred < 0 && lastTrialFinite
+                if (Swift.abs(actred) <= eps && prered <= eps && 0.5 * ratio <= 1) || delta <= eps * xnorm || noiseFloor {
                     termination = lastTrialFinite || ratio >= 1e-4 ? .machinePrecision : .nonFiniteModel
                     return
                 }
@@ -536,6 +541,19 @@ struct Solver {
             termination: termination, iterations: iterations, evaluations: evaluations,
             jacobianEvaluations: jacobianEvaluations, activeBounds: active)
     }
+}
+
+/// True when none of `count` values is NaN or ±inf (a branch-free pass with four independent
+/// sums: x·0 is NaN exactly for them).
+func allFinite(_ v: UnsafePointer<Double>, _ count: Int) -> Bool {
+    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    var i = 0
+    while i + 4 <= count {
+        s0 += v[i] * 0; s1 += v[i + 1] * 0; s2 += v[i + 2] * 0; s3 += v[i + 3] * 0
+        i += 4
+    }
+    while i < count { s0 += v[i] * 0; i += 1 }
+    return s0 + s1 + s2 + s3 == 0
 }
 
 /// ‖diag(d) v‖ of two n-vectors.

@@ -53,11 +53,8 @@ public enum RobustLoss: Int, Sendable, CaseIterable {
 
     /// The cost ½ Σ c² ρ(r_i²/c²) of `m` residuals.
     func cost(_ r: UnsafePointer<Double>, _ m: Int, scale c: Double) -> Double {
+        if self == .linear { return 0.5 * dot(r, r, m) }
         var s = 0.0
-        if self == .linear {
-            for i in 0..<m { s += r[i] * r[i] }
-            return 0.5 * s
-        }
         let c2 = c * c
         for i in 0..<m { s += rho(r[i] * r[i] / c2).0 }
         return 0.5 * c2 * s
