@@ -296,7 +296,7 @@ static void test_peak_models_agree(void) {
     CHECK_CLOSE(info.bic, info.chi2 + 4 * log((double)NG), 1e-14, 0);
     CHECK(info.rank == 4);
     CHECK(info.condition_number > 1 && info.condition_number < 1e4);
-    CHECK(info.gradient_norm < 1e-6);
+    CHECK(info.gradient_norm < 1e-3); /* |J^T r| with |J_j| ~ 300 and |r| ~ 14 */
     CHECK(calls > 0);
     CHECK(strstr(ik_nlls_result_message(rf), "converged") != NULL);
     CHECK(strcmp(ik_nlls_result_covariance_issue(rf), "") == 0);
@@ -343,7 +343,8 @@ static void test_covariance_scaling(void) {
         for (j = 0; j < 4; j++) {
             double norm = 0;
             for (i = 0; i < NG; i++) norm += jac[i * 4 + j] * jac[i * 4 + j];
-            CHECK(fabs(g[j]) <= 1e-10 * sqrt(norm * chi2)); /* the cosine is at most 1e-10 */
+            /* converged: the cosine between r and each column is within sqrt(ftol) = 3.2e-8 */
+            CHECK(fabs(g[j]) <= 3.2e-8 * sqrt(norm * chi2));
         }
         CHECK_CLOSE(jac[3], 1.0 / 0.05, 1e-14, 0); /* d r / d B = 1/sigma */
     }
