@@ -460,6 +460,43 @@ struct MinimizeTests {
         #expect(r.status == .gradientTolerance && r.iterations == 0 && r.value == 0)
     }
 
+    /// f = x² + (y² - 1)² from (0.5, 0): the gradient has no y component and the Hessian is
+    /// indefinite (∂²f/∂y² = -4). Line-search Newton (with its modified Hessian) stays on y = 0
+    /// and converges to the saddle (0, 0); the trust region's hard case steps along the
+    /// negative curvature and reaches a minimum (0, ±1).
+    @Test func trustRegionLeavesTheSaddle() throws {
+        let f = ClosureObjective(dimension: 2, value: { v in v[0] * v[0] + (v[1] * v[1] - 1) * (v[1] * v[1] - 1) },
+                                 gradient: { v in
+                                     (v[0] * v[0] + (v[1] * v[1] - 1) * (v[1] * v[1] - 1), [2 * v[0], 4 * v[1] * (v[1] * v[1] - 1)])
+                                 }, hessian: { v in [2, 0, 0, 12 * v[1] * v[1] - 4] })
+        let newton = try minimize(f, x0: [0.5, 0], method: .newton)
+        #expect(newton.success && abs(newton.value - 1) < 1e-12)
+        #expect(newton.inverseHessian == nil)  // indefinite at the saddle
+        let region = try minimize(f, x0: [0.5, 0], method: .newtonTrustRegion)
+        #expect(region.success, "\(region.message)")
+        #expect(abs(region.x[0]) < 1e-10 && abs(abs(region.x[1]) - 1) < 1e-10, "\(region.x)")
+        #expect(region.inverseHessian != nil)
+    }
+
+    /// The exact trust-region subproblem: interior Newton step, boundary step by the secular
+    /// equation, and the hard case.
+    @Test func trustRegionSubproblem() throws {
+        // H = diag(2, 4), g = (-2, -4): the Newton step (1, 1) lies inside radius 2.
+        let interior = try TrustRegionSubproblem(hessian: [2, 0, 0, 4], gradient: [-2, -4], dimension: 2).solve(radius: 2)
+        #expect(maxError(interior.step, [1, 1]) < 1e-15 && !interior.onBoundary)
+        #expect(abs(interior.predictedDecrease - 3) < 1e-14)
+        // Radius 0.5: p = -(H + σI)⁻¹g on the boundary, with σ > 0.
+        let boundary = try TrustRegionSubproblem(hessian: [2, 0, 0, 4], gradient: [-2, -4], dimension: 2).solve(radius: 0.5)
+        let norm = (boundary.step[0] * boundary.step[0] + boundary.step[1] * boundary.step[1]).squareRoot()
+        #expect(abs(norm - 0.5) < 1e-9 && boundary.onBoundary)
+        let sigma = 2 / boundary.step[0] - 2
+        #expect(sigma > 0 && abs(4 / boundary.step[1] - 4 - sigma) < 1e-8)
+        // H = diag(-1, 2), g = (0, 1), radius 1: σ = 1, p = (±√(8/9), -1/3).
+        let hard = try TrustRegionSubproblem(hessian: [-1, 0, 0, 2], gradient: [0, 1], dimension: 2).solve(radius: 1)
+        #expect(abs(abs(hard.step[0]) - (8.0 / 9).squareRoot()) < 1e-9 && abs(hard.step[1] + 1.0 / 3) < 1e-9)
+        #expect(abs(hard.predictedDecrease - (1.0 / 3 - 1.0 / 9 + 4.0 / 9)) < 1e-9)
+    }
+
     /// The inverse-Hessian estimates: exact for Newton's methods, BFGS's approximation close.
     @Test func inverseHessians() throws {
         let minimizer = [1.0, -2, 3]

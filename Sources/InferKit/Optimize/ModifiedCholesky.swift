@@ -9,8 +9,9 @@ struct ModifiedCholesky {
     /// The τ added to the diagonal (0 when H itself is positive definite).
     let shift: Double
 
-    /// Factors the symmetric part of the row-major n x n `hessian`, which must be finite.
-    init(_ hessian: [Double], dimension n: Int) throws {
+    /// Factors the symmetric part of the row-major n x n `hessian`, which must be finite; nil
+    /// when no shift below the overflow threshold makes the factorisation succeed.
+    init?(_ hessian: [Double], dimension n: Int) throws {
         var a = [Double](repeating: 0, count: n * n)
         var minDiagonal = Double.infinity, maxDiagonal = 0.0
         for j in 0..<n {
@@ -21,12 +22,14 @@ struct ModifiedCholesky {
         let beta = 1e-3 * (maxDiagonal > 0 ? maxDiagonal : 1)
         var shift = minDiagonal > 0 ? 0 : beta - minDiagonal
         var trial = a
-        for _ in 0..<2000 {
+        var factored = false
+        while shift.isFinite && !factored {
             trial = a
             for j in 0..<n { trial[j + j * n] += shift }
-            if try LAPACK.potrf(n, &trial) { break }
-            shift = Swift.max(2 * shift, beta)
+            factored = try LAPACK.potrf(n, &trial)
+            if !factored { shift = Swift.max(2 * shift, beta) }
         }
+        guard factored else { return nil }
         dimension = n
         factor = trial
         self.shift = shift

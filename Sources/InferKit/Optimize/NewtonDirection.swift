@@ -1,6 +1,7 @@
 /// Newton directions d = -(H + τI)⁻¹ g from the exact Hessian H, modified to be positive
-/// definite (`ModifiedCholesky`). After a failed line search the next direction is steepest
-/// descent; the Newton direction returns after the next accepted step.
+/// definite (`ModifiedCholesky`; steepest descent in the unlikely case that no finite shift
+/// does it). After a failed line search the next direction is steepest descent; the Newton
+/// direction returns after the next accepted step.
 struct NewtonDirection: SearchDirection {
     private let counter: CountedObjective
     /// The Hessian (row-major) and the point it belongs to.
@@ -23,7 +24,8 @@ struct NewtonDirection: SearchDirection {
         if steepestDescent { return minusGradient }
         let h = try hessian(at: point.x)
         guard Vector.isFinite(h) else { return nil }
-        return try ModifiedCholesky(h, dimension: counter.dimension).solve(minusGradient)
+        guard let cholesky = try ModifiedCholesky(h, dimension: counter.dimension) else { return minusGradient }
+        return try cholesky.solve(minusGradient)
     }
 
     func initialStep(_ direction: [Double]) -> Double {
@@ -46,7 +48,8 @@ struct NewtonDirection: SearchDirection {
 
 /// H⁻¹ for a finite, positive definite row-major Hessian; nil otherwise.
 func exactInverseHessian(_ h: [Double], dimension n: Int) throws -> DenseMatrix? {
-    guard Vector.isFinite(h) else { return nil }
-    let cholesky = try ModifiedCholesky(h, dimension: n)
-    return cholesky.shift == 0 ? try cholesky.inverse() : nil
+    guard Vector.isFinite(h), let cholesky = try ModifiedCholesky(h, dimension: n), cholesky.shift == 0 else {
+        return nil
+    }
+    return try cholesky.inverse()
 }
