@@ -81,11 +81,11 @@ struct LBFGSB: MinimizerIteration {
             if d[i] < 0, bounds.lower[i] > -.infinity {
                 let gap = bounds.lower[i] - x[i]
                 if gap >= 0 { return 0 }
-                if gap < t * d[i] { t = gap / d[i] }
+                if t * d[i] < gap { t = gap / d[i] }
             } else if d[i] > 0, bounds.upper[i] < .infinity {
                 let gap = bounds.upper[i] - x[i]
                 if gap <= 0 { return 0 }
-                if gap > t * d[i] { t = gap / d[i] }
+                if t * d[i] > gap { t = gap / d[i] }
             }
         }
         return t

@@ -82,23 +82,33 @@ struct LineSearch {
     }
 
     /// Nocedal & Wright's zoom: `low` satisfies sufficient decrease with the lowest value
-    /// seen, and [low, high] (in either order) holds strong-Wolfe steps.
+    /// seen, and [low, high] (in either order) holds strong-Wolfe steps. The trial is the
+    /// minimiser of the interpolating cubic (quadratic when φ' is unknown at `high`), kept a
+    /// thousandth of the interval from its ends, and the midpoint when the interval has not
+    /// shrunk to 2/3 of its width two trials before (Moré & Thuente's safeguard, ACM TOMS 20
+    /// (1994) 286): an interpolant may put the minimiser very close to `low` (a first step
+    /// that overshoots by orders of magnitude) without stalling the search.
     private func zoom(low: LinePoint, high: LinePoint, origin: LinePoint, evaluations: Int,
                       evaluate: (Double) throws -> LinePoint) throws -> LinePoint? {
         var low = low, high = high, evaluations = evaluations
+        var widths = [Double]()
         while evaluations < maxEvaluations {
             let a = Swift.min(low.step, high.step), b = Swift.max(low.step, high.step)
             let width = b - a
             if width <= 1e-16 * b { break }
             var step = 0.5 * (a + b)
-            if high.isFinite, let cubic = cubicMinimizer(low, high) {
+            let stalled = widths.count >= 2 && width > 2.0 / 3 * widths[widths.count - 2]
+            widths.append(width)
+            if stalled {
+                // the midpoint
+            } else if high.isFinite, let cubic = cubicMinimizer(low, high) {
                 step = cubic
             } else if high.value.isFinite {
                 let w = high.step - low.step
                 let curvature = high.value - low.value - low.slope * w
                 if curvature > 0 { step = low.step - low.slope * w * w / (2 * curvature) }
             }
-            step = Swift.min(Swift.max(step, a + 0.1 * width), b - 0.1 * width)
+            step = Swift.min(Swift.max(step, a + 1e-3 * width), b - 1e-3 * width)
             let trial = try evaluate(step)
             evaluations += 1
             if !trial.isFinite || !decreases(trial, origin) || trial.value >= low.value && !flatAndDescending(trial, origin) {
