@@ -276,6 +276,81 @@ struct MinimizeTests {
         #expect(stride(from: 0, to: 10, by: 2).allSatisfy { g[$0] > 0 } && g[9] < 0)
     }
 
+    /// A convex quadratic whose minimum in the box is a vertex: scipy 1.17's L-BFGS-B gets
+    /// there in 2 iterations and 3 evaluations (with its default and with tight tolerances),
+    /// and so must this one (the second line search is bounded by the step to the vertex).
+    @Test func minimumAtAVertex() throws {
+        let a = [0.8087044749952128, 0.4534425046454849, 0.17767951131238335, 0.3958023144898078, 0.4534425046454849, 1.0162643664821729, 0.16432284493656646, 0.6517762225468471, 0.17767951131238335, 0.16432284493656646, 0.3753888153078673, 0.1570927315001583, 0.3958023144898078, 0.6517762225468471, 0.1570927315001583, 1.4385790307762378]
+        let b = [-2.520469430887584, -2.4734436470737187, 1.9517783634741033, 2.2297625136103267]
+        let lower = [-0.9028039006198691, 0.14649479977845603, -0.2565799273515903, -1.7645566302808762]
+        let upper = [2.0265009191267227, 2.45379993555048, 2.123006557951576, -1.293027095521793]
+        let objective = ClosureObjective(dimension: 4, value: { _ in 0 }, gradient: { x in
+            var g = [Double](repeating: 0, count: 4)
+            var f = 0.0
+            for i in 0..<4 {
+                for j in 0..<4 { g[i] += a[i * 4 + j] * x[j] }
+                f += 0.5 * x[i] * g[i] - b[i] * x[i]
+                g[i] -= b[i]
+            }
+            return (f, g)
+        })
+        let r = try minimize(objective, x0: [1.5073156586368543, 1.1695866580069945, 0.28415426394503096, -1.5030535236748344],
+                             method: .lbfgsb, bounds: try Bounds(lower: lower, upper: upper))
+        #expect(r.x == [lower[0], lower[1], upper[2], upper[3]])
+        #expect(r.status == .gradientTolerance && r.gradientNorm == 0)
+        #expect(r.iterations == 2 && r.functionEvaluations == 3)
+    }
+
+    /// Random strictly convex quadratics in random boxes (some sides infinite, some parameters
+    /// fixed): the solution is unique and certified by the KKT conditions, which L-BFGS-B must
+    /// meet to 1e-9 (projected gradient), never leaving the box.
+    @Test func randomBoundedQuadraticsMeetKKT() throws {
+        var random = TestRandom(state: 2024)
+        for trial in 0..<40 {
+            let n = 2 + Int(random.next() * 24)
+            var q = [Double](repeating: 0, count: n * n)
+            for k in q.indices { q[k] = 2 * random.next() - 1 }
+            var a = [Double](repeating: 0, count: n * n)
+            for i in 0..<n {
+                for j in 0..<n {
+                    for k in 0..<n { a[i * n + j] += q[i * n + k] * q[j * n + k] / Double(n) }
+                }
+                a[i * n + i] += 0.01 + random.next()
+            }
+            let b = (0..<n).map { _ in 6 * random.next() - 3 }
+            var lower = (0..<n).map { _ in -2 + 2.5 * random.next() }
+            var upper = lower.map { $0 + 0.1 + 3 * random.next() }
+            for i in 0..<n {
+                let r = random.next()
+                if r < 0.15 { lower[i] = -.infinity } else if r < 0.3 { upper[i] = .infinity } else if r < 0.35 { upper[i] = lower[i] }
+            }
+            let x0 = (0..<n).map { i in min(max(0.0, lower[i]), upper[i]) }
+            let objective = ClosureObjective(dimension: n, value: { _ in 0 }, gradient: { x in
+                var g = [Double](repeating: 0, count: n)
+                var f = 0.0
+                for i in 0..<n {
+                    for j in 0..<n { g[i] += a[i * n + j] * x[j] }
+                    f += 0.5 * x[i] * g[i] - b[i] * x[i]
+                    g[i] -= b[i]
+                }
+                return (f, g)
+            })
+            var o = MinimizeOptions()
+            o.gtol = 1e-9; o.ftol = 0
+            let r = try minimize(objective, x0: x0, method: .lbfgsb, bounds: try Bounds(lower: lower, upper: upper), options: o)
+            #expect(r.status == .gradientTolerance, "trial \(trial): \(r.message)")
+            let g = try #require(r.gradient)
+            for i in 0..<n {
+                #expect(r.x[i] >= lower[i] && r.x[i] <= upper[i])
+                if lower[i] < upper[i] {
+                    if r.x[i] == lower[i] { #expect(g[i] >= -1e-9) } else if r.x[i] == upper[i] { #expect(g[i] <= 1e-9) } else {
+                        #expect(abs(g[i]) <= 1e-9, "trial \(trial), x[\(i)]")
+                    }
+                }
+            }
+        }
+    }
+
     /// The L-BFGS-B distribution's driver1 problem (25 variables, bounds [1, 100] on the odd
     /// ones and [-100, 100] on the even ones, x0 = 3): scipy 1.17 with its default tolerances
     /// stops after 23 iterations and 28 evaluations at f = 6.69e-10; its minimum is 0.
