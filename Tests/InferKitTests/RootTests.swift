@@ -202,3 +202,26 @@ struct RootTests {
         #expect(solved.success && abs(solved.x[1] - 2) < 1e-14 && solved.jacobianEvaluations == solved.iterations + 1)
     }
 }
+
+/// The finite-difference derivatives of the closure adapters report wrong sizes instead of
+/// indexing past them.
+@Suite("Finite-difference adapters")
+struct FiniteDifferenceAdapterTests {
+    @Test func wrongSizesAreErrors() throws {
+        let short = ClosureVectorFunction(inputDimension: 2, outputDimension: 2, values: { _ in [0] })
+        #expect(throws: InferKitError.dimensionMismatch("the function returned 1 values for 2 equations")) {
+            _ = try short.valuesAndJacobian([1, 1])
+        }
+        #expect(throws: InferKitError.dimensionMismatch("x has 1 values but the function has 2 unknowns")) {
+            _ = try short.valuesAndJacobian([1])
+        }
+        let objective = ClosureObjective(dimension: 2, value: { _ in 0 }, gradient: { _ in (0, [0]) })
+        #expect(throws: InferKitError.dimensionMismatch("the objective returned a gradient of 1 values for 2 parameters")) {
+            _ = try objective.valueGradientHessian([1, 1])
+        }
+        let plain = ClosureObjective(dimension: 3, value: { _ in 0 })
+        #expect(throws: InferKitError.dimensionMismatch("x has 2 values but the function has 3 parameters")) {
+            _ = try plain.valueAndGradient([1, 1])
+        }
+    }
+}
