@@ -90,8 +90,10 @@ private struct MethodLimits {
             iterations = options.maxIterations ?? 10000
             evaluations = options.maxEvaluations ?? Int.max
         case .nelderMead:
-            iterations = options.maxIterations ?? perDimension
-            evaluations = options.maxEvaluations ?? perDimension
+            // scipy: both default to 200 n; setting one leaves the other unlimited.
+            let neither = options.maxIterations == nil && options.maxEvaluations == nil
+            iterations = options.maxIterations ?? (neither ? perDimension : Int.max)
+            evaluations = options.maxEvaluations ?? (neither ? perDimension : Int.max)
         }
     }
 }

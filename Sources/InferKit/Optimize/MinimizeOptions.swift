@@ -35,12 +35,13 @@ public struct MinimizeOptions {
     public var xtol = 0.0
     /// Maximum iterations. nil: 200 n for newton, newtonTrustRegion, bfgs and nelderMead
     /// (scipy's defaults), 15000 for lbfgs and lbfgsb (scipy's `maxiter`), 10000 for
-    /// gradientDescent and adam.
+    /// gradientDescent and adam. For nelderMead, as in scipy, the 200 n default applies only
+    /// when `maxEvaluations` is nil too, and scipy's `nit` counts one more than `iterations`.
     public var maxIterations: Int?
     /// Maximum objective evaluations (calls that compute f, with or without derivatives).
-    /// nil: 15000 for lbfgs and lbfgsb (scipy's `maxfun`), 200 n for nelderMead, unlimited
-    /// otherwise. A run stops at the first evaluation that would exceed it and returns the
-    /// last accepted point.
+    /// nil: 15000 for lbfgs and lbfgsb (scipy's `maxfun`), 200 n for nelderMead when
+    /// `maxIterations` is nil too (scipy's `maxfev`), unlimited otherwise. A run stops at the
+    /// first evaluation that would exceed it and returns the last accepted point.
     public var maxEvaluations: Int?
     /// The step size of Adam (default 0.001, Kingma & Ba's), or the first trial step of
     /// gradient descent (default 1 / ‖∇f(x0)‖∞; later trial steps double the last accepted one
