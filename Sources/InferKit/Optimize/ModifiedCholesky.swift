@@ -51,3 +51,11 @@ struct ModifiedCholesky {
         return m
     }
 }
+
+/// H⁻¹ for a finite, positive definite row-major Hessian; nil otherwise.
+func exactInverseHessian(_ h: [Double], dimension n: Int) throws -> DenseMatrix? {
+    guard Vector.isFinite(h), let cholesky = try ModifiedCholesky(h, dimension: n), cholesky.shift == 0 else {
+        return nil
+    }
+    return try cholesky.inverse()
+}

@@ -45,11 +45,3 @@ struct NewtonDirection: SearchDirection {
         try exactInverseHessian(try hessian(at: point.x), dimension: counter.dimension)
     }
 }
-
-/// H⁻¹ for a finite, positive definite row-major Hessian; nil otherwise.
-func exactInverseHessian(_ h: [Double], dimension n: Int) throws -> DenseMatrix? {
-    guard Vector.isFinite(h), let cholesky = try ModifiedCholesky(h, dimension: n), cholesky.shift == 0 else {
-        return nil
-    }
-    return try cholesky.inverse()
-}
