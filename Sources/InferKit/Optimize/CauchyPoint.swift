@@ -41,12 +41,7 @@ struct CauchyPoint {
                 allDirectionsBounded = false
             }
         }
-        if m2 > 0 {
-            for i in 0..<n where direction[i] != 0 {
-                let w = memory.row(i)
-                for k in 0..<m2 { p[k] += w[k] * direction[i] }
-            }
-        }
+        if m2 > 0 { p = memory.transposeTimes(direction) }
         var c = [Double](repeating: 0, count: m2)
         guard slope < 0 else {
             self.point = xc; self.c = c; self.free = free

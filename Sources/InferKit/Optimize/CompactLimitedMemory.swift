@@ -55,6 +55,25 @@ struct CompactLimitedMemory {
         return r
     }
 
+    /// WᵀZZᵀW, the 2m x 2m Gram matrix (column-major) of the rows of W where `include` is true.
+    func gram(include: [Bool]) -> [Double] {
+        let m = count, m2 = 2 * count
+        var k = [Double](repeating: 0, count: m2 * m2)
+        for a in 0..<m {
+            for b in a..<m {
+                let yy = Vector.dot(pairs.y[a], pairs.y[b], include: include)
+                let ys = theta * Vector.dot(pairs.y[a], pairs.s[b], include: include)
+                let sy = theta * Vector.dot(pairs.s[a], pairs.y[b], include: include)
+                let ss = theta * theta * Vector.dot(pairs.s[a], pairs.s[b], include: include)
+                k[a + b * m2] = yy; k[b + a * m2] = yy
+                k[a + (m + b) * m2] = ys; k[(m + b) + a * m2] = ys
+                k[b + (m + a) * m2] = sy; k[(m + a) + b * m2] = sy
+                k[(m + a) + (m + b) * m2] = ss; k[(m + b) + (m + a) * m2] = ss
+            }
+        }
+        return k
+    }
+
     /// (W u)_i for a 2m-vector u.
     func rowTimes(_ i: Int, _ u: [Double]) -> Double {
         var r = 0.0

@@ -61,16 +61,17 @@ struct CorrectionPairs {
     /// H g for the L-BFGS inverse-Hessian approximation H (initial matrix I/θ), by the
     /// two-loop recursion (Nocedal & Wright Algorithm 7.4).
     func inverseHessianTimes(_ g: [Double]) -> [Double] {
-        var q = g
+        var r = g
         var alpha = [Double](repeating: 0, count: count)
         for i in stride(from: count - 1, through: 0, by: -1) {
-            alpha[i] = Vector.dot(s[i], q) / curvatures[i]
-            q = Vector.adding(q, -alpha[i], y[i])
+            alpha[i] = Vector.dot(s[i], r) / curvatures[i]
+            Vector.add(-alpha[i], y[i], to: &r)
         }
-        var r = Vector.scaled(q, 1 / theta)
+        let gamma = 1 / theta
+        for i in r.indices { r[i] *= gamma }
         for i in 0..<count {
             let beta = Vector.dot(y[i], r) / curvatures[i]
-            r = Vector.adding(r, alpha[i] - beta, s[i])
+            Vector.add(alpha[i] - beta, s[i], to: &r)
         }
         return r
     }

@@ -24,13 +24,8 @@ enum SubspaceMinimization {
         }
         // K = M⁻¹ - WᵀZZᵀW / θ and v = K⁻¹ WᵀZ r.
         var k = memory.inverseMiddle()
-        for i in freeIndices {
-            let w = memory.row(i)
-            for b in 0..<m2 where w[b] != 0 {
-                let wb = w[b] / theta
-                for a in 0..<m2 { k[a + b * m2] -= w[a] * wb }
-            }
-        }
+        let gram = memory.gram(include: cauchy.free)
+        for e in k.indices { k[e] -= gram[e] / theta }
         var v = memory.transposeTimes(r, include: cauchy.free)
         var pivots = [Int32](repeating: 0, count: m2)
         guard try LAPACK.getrf(m2, &k, &pivots) else { return nil }

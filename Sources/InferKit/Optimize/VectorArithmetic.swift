@@ -28,12 +28,30 @@ enum Vector {
     /// a + t b.
     static func adding(_ a: [Double], _ t: Double, _ b: [Double]) -> [Double] {
         var r = a
-        r.withUnsafeMutableBufferPointer { pr in
+        add(t, b, to: &r)
+        return r
+    }
+
+    /// a += t b, in place.
+    static func add(_ t: Double, _ b: [Double], to a: inout [Double]) {
+        a.withUnsafeMutableBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
-                for i in 0..<Swift.min(pr.count, pb.count) { pr[i] += t * pb[i] }
+                for i in 0..<Swift.min(pa.count, pb.count) { pa[i] += t * pb[i] }
             }
         }
-        return r
+    }
+
+    /// aᵀb over the indices where `include` is true.
+    static func dot(_ a: [Double], _ b: [Double], include: [Bool]) -> Double {
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                include.withUnsafeBufferPointer { pi in
+                    var s = 0.0
+                    for i in 0..<Swift.min(pa.count, pb.count, pi.count) where pi[i] { s += pa[i] * pb[i] }
+                    return s
+                }
+            }
+        }
     }
 
     /// a - b.
