@@ -58,6 +58,21 @@ func quadratic(minimizer: [Double], condition: Double) -> (objective: ClosureObj
     return (objective, a)
 }
 
+/// ½ xᵀAx - bᵀx for a row-major n x n A, with its gradient Ax - b.
+func quadraticForm(_ a: [Double], _ b: [Double]) -> ClosureObjective {
+    let n = b.count
+    return ClosureObjective(dimension: n, value: { _ in 0 }, gradient: { x in
+        var g = [Double](repeating: 0, count: n)
+        var f = 0.0
+        for i in 0..<n {
+            for j in 0..<n { g[i] += a[i * n + j] * x[j] }
+            f += 0.5 * x[i] * g[i] - b[i] * x[i]
+            g[i] -= b[i]
+        }
+        return (f, g)
+    })
+}
+
 /// Beale's function as a formula: exact gradient and Hessian by automatic differentiation.
 /// Minimum 0 at (3, 0.5).
 func beale() throws -> FormulaObjective {
@@ -223,16 +238,7 @@ struct MinimizeTests {
         let scipyX: [Double] = [-0.6573373336362914, -1.0, -0.22910593390483697, 1.0, -1.0, -1.0, 0.2477971593562136, 0.5343448661601553, -0.5225631773926082, 0.12117600708319724]
         let scipyValue = -20.9487698508815
         let n = 10
-        let objective = ClosureObjective(dimension: n, value: { _ in 0 }, gradient: { x in
-            var g = [Double](repeating: 0, count: n)
-            var f = 0.0
-            for i in 0..<n {
-                for j in 0..<n { g[i] += a[i * n + j] * x[j] }
-                f += 0.5 * x[i] * g[i] - b[i] * x[i]
-                g[i] -= b[i]
-            }
-            return (f, g)
-        })
+        let objective = quadraticForm(a, b)
         let bounds = try Bounds(lower: [Double](repeating: -1, count: n), upper: [Double](repeating: 1, count: n))
         var o = MinimizeOptions()
         o.gtol = 1e-12
@@ -284,16 +290,7 @@ struct MinimizeTests {
         let b = [-2.520469430887584, -2.4734436470737187, 1.9517783634741033, 2.2297625136103267]
         let lower = [-0.9028039006198691, 0.14649479977845603, -0.2565799273515903, -1.7645566302808762]
         let upper = [2.0265009191267227, 2.45379993555048, 2.123006557951576, -1.293027095521793]
-        let objective = ClosureObjective(dimension: 4, value: { _ in 0 }, gradient: { x in
-            var g = [Double](repeating: 0, count: 4)
-            var f = 0.0
-            for i in 0..<4 {
-                for j in 0..<4 { g[i] += a[i * 4 + j] * x[j] }
-                f += 0.5 * x[i] * g[i] - b[i] * x[i]
-                g[i] -= b[i]
-            }
-            return (f, g)
-        })
+        let objective = quadraticForm(a, b)
         let r = try minimize(objective, x0: [1.5073156586368543, 1.1695866580069945, 0.28415426394503096, -1.5030535236748344],
                              method: .lbfgsb, bounds: try Bounds(lower: lower, upper: upper))
         #expect(r.x == [lower[0], lower[1], upper[2], upper[3]])
@@ -325,16 +322,7 @@ struct MinimizeTests {
                 if r < 0.15 { lower[i] = -.infinity } else if r < 0.3 { upper[i] = .infinity } else if r < 0.35 { upper[i] = lower[i] }
             }
             let x0 = (0..<n).map { i in min(max(0.0, lower[i]), upper[i]) }
-            let objective = ClosureObjective(dimension: n, value: { _ in 0 }, gradient: { x in
-                var g = [Double](repeating: 0, count: n)
-                var f = 0.0
-                for i in 0..<n {
-                    for j in 0..<n { g[i] += a[i * n + j] * x[j] }
-                    f += 0.5 * x[i] * g[i] - b[i] * x[i]
-                    g[i] -= b[i]
-                }
-                return (f, g)
-            })
+            let objective = quadraticForm(a, b)
             var o = MinimizeOptions()
             o.gtol = 1e-9; o.ftol = 0
             let r = try minimize(objective, x0: x0, method: .lbfgsb, bounds: try Bounds(lower: lower, upper: upper), options: o)
