@@ -1,6 +1,6 @@
 /// A root of a square system F(x) = 0 by Newton's method with a backtracking line search on
 /// φ(x) = ½‖F(x)‖² (Dennis & Schnabel, Numerical Methods for Unconstrained Optimization and
-/// Nonlinear Equations, 1983, Algorithm 6.5.1 in spirit; Nocedal & Wright §11.2).
+/// Nonlinear Equations, 1983, ch. 6; Nocedal & Wright, Numerical Optimization, §11.2).
 ///
 /// Each iteration solves J dx = -F by LU with partial pivoting (LAPACK dgetrf/dgetrs) and takes
 /// x + α dx with the first α of 1, then shrinking by safeguarded quadratic interpolation, that
