@@ -77,6 +77,76 @@ enum LAPACK {
                                  vt, Int32(ldvt)), "dgesdd")
     }
 
+    /// Cholesky factorisation A = Uᵀ U in place of the upper triangle of a symmetric n x n
+    /// matrix (dpotrf). Returns false when A is not positive definite (LAPACK info > 0).
+    static func potrf(_ n: Int, _ a: inout [Double]) throws -> Bool {
+        let info = LAPACKE_dpotrf(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), Int32(n), &a, Int32(max(1, n)))
+        if info > 0 { return false }
+        try check(info, "dpotrf")
+        return true
+    }
+
+    /// Solves A X = B in place of the n x nrhs B with the factor from `potrf` (dpotrs).
+    static func potrs(_ n: Int, _ nrhs: Int, _ factor: [Double], _ b: inout [Double]) throws {
+        try check(LAPACKE_dpotrs(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), Int32(n), Int32(nrhs),
+                                 factor, Int32(max(1, n)), &b, Int32(max(1, n))), "dpotrs")
+    }
+
+    /// The inverse of A from its `potrf` factor, in place; both triangles are filled (dpotri).
+    static func potri(_ n: Int, _ a: inout [Double]) throws {
+        try check(LAPACKE_dpotri(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), Int32(n), &a, Int32(max(1, n))), "dpotri")
+        for j in 0..<n {
+            for i in (j + 1)..<max(j + 1, n) { a[i + j * n] = a[j + i * n] }
+        }
+    }
+
+    /// LU factorisation with partial pivoting P A = L U of an n x n matrix in place (dgetrf).
+    /// Returns false when U has an exact zero pivot (LAPACK info > 0).
+    static func getrf(_ n: Int, _ a: inout [Double], _ pivots: inout [Int32]) throws -> Bool {
+        let info = LAPACKE_dgetrf(LAPACK_COL_MAJOR, Int32(n), Int32(n), &a, Int32(max(1, n)), &pivots)
+        if info > 0 { return false }
+        try check(info, "dgetrf")
+        return true
+    }
+
+    /// Solves A X = B in place of the n x nrhs B with the factors from `getrf` (dgetrs).
+    static func getrs(_ n: Int, _ nrhs: Int, _ lu: [Double], _ pivots: [Int32], _ b: inout [Double]) throws {
+        try check(LAPACKE_dgetrs(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "N")), Int32(n), Int32(nrhs), lu,
+                                 Int32(max(1, n)), pivots, &b, Int32(max(1, n))), "dgetrs")
+    }
+
+    /// The 1-norm of an n x n matrix (dlange "1").
+    static func oneNorm(_ n: Int, _ a: [Double]) -> Double {
+        LAPACKE_dlange(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "1")), Int32(n), Int32(n), a, Int32(max(1, n)))
+    }
+
+    /// Estimate of the reciprocal 1-norm condition number from `getrf` factors and the 1-norm
+    /// of the original matrix (dgecon).
+    static func gecon(_ n: Int, _ lu: [Double], oneNorm: Double) throws -> Double {
+        var rcond = 0.0
+        try check(LAPACKE_dgecon(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "1")), Int32(n), lu, Int32(max(1, n)),
+                                 oneNorm, &rcond), "dgecon")
+        return rcond
+    }
+
+    /// Eigenvalues (ascending, into `values`) and orthonormal eigenvectors (the columns of `a`,
+    /// in place) of a symmetric n x n matrix (dsyevd).
+    static func syevd(_ n: Int, _ a: inout [Double], _ values: inout [Double]) throws {
+        try check(LAPACKE_dsyevd(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "U")),
+                                 Int32(n), &a, Int32(max(1, n)), &values), "dsyevd")
+    }
+
+    /// Least squares min ||A x - b|| for a full-rank m x n A (m >= n) by QR, in place: `b`
+    /// (m values) holds x in its first n entries on return (dgels). Returns false when A is
+    /// rank-deficient (LAPACK info > 0).
+    static func gels(_ m: Int, _ n: Int, _ a: inout [Double], _ b: inout [Double]) throws -> Bool {
+        let info = LAPACKE_dgels(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "N")), Int32(m), Int32(n), 1, &a,
+                                 Int32(max(1, m)), &b, Int32(max(1, m, n)))
+        if info > 0 { return false }
+        try check(info, "dgels")
+        return true
+    }
+
     /// Solves R X = B (or R^T X = B) in place for upper-triangular n x n R and n x nrhs B.
     static func trsm(transpose: Bool, _ n: Int, _ nrhs: Int, _ r: UnsafePointer<Double>,
                      _ ldr: Int, _ b: UnsafeMutablePointer<Double>, _ ldb: Int) {

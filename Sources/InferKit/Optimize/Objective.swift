@@ -43,6 +43,7 @@ extension ScalarObjective {
     /// exact gradient but no exact Hessian. Step h_j = eps^(1/3) max(|x_j|, 1).
     public func finiteDifferenceHessian(_ x: [Double]) throws -> (value: Double, gradient: [Double], hessian: [Double]) {
         let n = dimension
+        try checkArgumentCount(x.count, n, "parameters")
         let (f, g) = try valueAndGradient(x)
         var h = [Double](repeating: 0, count: n * n)
         let scale = 6.0554544523933395e-06  // eps^(1/3)
@@ -54,6 +55,10 @@ extension ScalarObjective {
             probe[j] = x[j] - step
             let down = try valueAndGradient(probe).gradient
             probe[j] = x[j]
+            guard up.count == n, down.count == n else {
+                throw InferKitError.dimensionMismatch(
+                    "the objective returned a gradient of \(Swift.min(up.count, down.count)) values for \(n) parameters")
+            }
             let width = 2 * step
             for i in 0..<n { h[i * n + j] = (up[i] - down[i]) / width }
         }
@@ -130,6 +135,7 @@ public struct ClosureObjective: ScalarObjective {
 
     public func valueAndGradient(_ x: [Double]) throws -> (value: Double, gradient: [Double]) {
         if let g { return try g(x) }
+        try checkArgumentCount(x.count, dimension, "parameters")
         let fx = try f(x)
         var probe = x
         var gradient = [Double](repeating: 0, count: dimension)
@@ -179,6 +185,7 @@ public struct ClosureVectorFunction: VectorFunction {
     public func valuesAndJacobian(_ x: [Double]) throws -> (values: [Double], jacobian: [Double]) {
         if let jac { return try jac(x) }
         let m = outputDimension, n = inputDimension
+        try checkArgumentCount(x.count, n, "unknowns")
         let fx = try f(x)
         var jacobian = [Double](repeating: 0, count: m * n)
         var probe = x
@@ -187,8 +194,20 @@ public struct ClosureVectorFunction: VectorFunction {
             probe[j] = x[j] + step
             let up = try f(probe)
             probe[j] = x[j]
+            guard fx.count == m, up.count == m else {
+                throw InferKitError.dimensionMismatch(
+                    "the function returned \(fx.count == m ? up.count : fx.count) values for \(m) equations")
+            }
             for i in 0..<m { jacobian[i + j * m] = (up[i] - fx[i]) / step }
         }
         return (fx, jacobian)
+    }
+}
+
+/// Throws `dimensionMismatch` unless a point has one value per parameter (a finite-difference
+/// probe would index past it otherwise).
+private func checkArgumentCount(_ count: Int, _ dimension: Int, _ what: String) throws {
+    guard count == dimension else {
+        throw InferKitError.dimensionMismatch("x has \(count) values but the function has \(dimension) \(what)")
     }
 }
