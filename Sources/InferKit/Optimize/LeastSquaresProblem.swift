@@ -3,52 +3,15 @@
 // Without data (y absent) the model's values are the residuals themselves (scipy's
 // least_squares(fun, x0)).
 
-/// Box bounds lower ≤ p ≤ upper on parameters (±∞ for none).
-public struct Bounds: Sendable, Equatable {
-    /// Lower bounds, one per parameter (−∞ for none).
-    public var lower: [Double]
-    /// Upper bounds, one per parameter (+∞ for none).
-    public var upper: [Double]
-
-    /// No bounds on `count` parameters.
-    public init(unbounded count: Int) {
-        lower = [Double](repeating: -.infinity, count: count)
-        upper = [Double](repeating: .infinity, count: count)
-    }
-
-    /// `lower[j] ≤ p_j ≤ upper[j]`; throws `invalidArgument` naming the first j with
-    /// lower[j] > upper[j] or a NaN bound, `dimensionMismatch` when the lengths differ.
-    public init(lower: [Double], upper: [Double]) throws {
-        guard lower.count == upper.count else {
-            throw InferKitError.dimensionMismatch("lower has \(lower.count) values but upper has \(upper.count)")
-        }
-        for j in 0..<lower.count {
-            if lower[j].isNaN || upper[j].isNaN {
-                throw InferKitError.invalidArgument("\(lower[j].isNaN ? "lower" : "upper")[\(j)] is NaN")
-            }
-            if lower[j] > upper[j] {
-                throw InferKitError.invalidArgument(
-                    "lower[\(j)] = \(describe(lower[j])) is above upper[\(j)] = \(describe(upper[j]))")
-            }
-            if lower[j] == upper[j] {
-                throw InferKitError.invalidArgument(
-                    "lower[\(j)] = upper[\(j)] = \(describe(lower[j])): a fixed parameter needs no fit, remove it from the model")
-            }
-        }
-        self.lower = lower
-        self.upper = upper
-    }
-
+extension Bounds {
     /// True when no parameter has a finite bound.
-    public var isUnbounded: Bool {
-        lower.allSatisfy { $0 == -.infinity } && upper.allSatisfy { $0 == .infinity }
-    }
+    public var isUnbounded: Bool { !isConstraining }
 
-    /// Throws `invalidArgument` naming the first parameter of `p` outside the bounds (a start
-    /// outside the box is the caller's error, not something to clip silently), `names`
-    /// naming it.
+    /// Throws `invalidArgument` naming the first parameter of `p` outside the bounds, with its
+    /// name from `names` ("p0[1] (parameter 'mu') = 6.0 is outside its bounds [0.0, 5.0]"): a
+    /// start outside the box is the caller's error, not something to clip silently.
     public func requireInside(_ p: [Double], names: [String], what: String = "p0") throws {
-        for j in 0..<Swift.min(p.count, lower.count) where p[j] < lower[j] || p[j] > upper[j] {
+        for j in 0..<Swift.min(p.count, lower.count) where !(p[j] >= lower[j] && p[j] <= upper[j]) {
             let name = j < names.count ? " (parameter '\(names[j])')" : ""
             throw InferKitError.invalidArgument(
                 "\(what)[\(j)]\(name) = \(describe(p[j])) is outside its bounds [\(describe(lower[j])), \(describe(upper[j]))]")

@@ -811,8 +811,19 @@ static void test_bad_inputs(void) {
     s[4] = 0.05;
     CHECK_ERR(FIT(m, x, NG, y, s, 0, START, 4, lo_bad, hi_bad, NULL), IK_ERR_INVALID_ARGUMENT,
               "lower[1] = 0.0 is above upper[1] = -1.0");
-    hi_bad[1] = 0;
-    CHECK_ERR(FIT(m, x, NG, y, s, 0, START, 4, lo_bad, hi_bad, NULL), IK_ERR_INVALID_ARGUMENT, "lower[1] = upper[1]");
+    {   /* lower == upper fixes a parameter: it is held, and has no uncertainty */
+        double fix_lo[4] = {-INFINITY, 0.2, -INFINITY, -INFINITY}, fix_hi[4] = {INFINITY, 0.2, INFINITY, INFINITY};
+        int32_t held[4];
+        CHECK_OK(FIT(m, x, NG, y, s, 1, START, 4, fix_lo, fix_hi, NULL));
+        if (r) {
+            CHECK_OK(ik_nlls_result_params(r, p, 4));
+            CHECK(p[1] == 0.2);
+            CHECK_OK(ik_nlls_result_active_bounds(r, held, 4));
+            CHECK(held[1] != 0 && held[0] == 0);
+            ik_nlls_result_free(r);
+            r = NULL;
+        }
+    }
     {
         double out_of_box[4] = {1, 6, 0.2, 0};
         CHECK_ERR(FIT(m, x, NG, y, s, 0, out_of_box, 4, lo, hi, NULL), IK_ERR_INVALID_ARGUMENT,

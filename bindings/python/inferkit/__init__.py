@@ -32,6 +32,12 @@ Least-squares spectral analysis (as astropy's LombScargle)::
     frequency, power = ls.autopower()
     ls.false_alarm_probability(power.max())
 
+Nonlinear fits (scipy's call shapes; formulas get exact Jacobians)::
+
+    popt, pcov = inferkit.curve_fit("A*exp(-0.5*((x-mu)/sig)^2) + B", x, y, p0, sigma=dy)
+    res = inferkit.least_squares(residuals, p0)        # res.x, res.cov, res.stderr, res.chi2
+    many = inferkit.fit_many(model, x, Y, p0)          # many.params, many.cov, many.status
+
 Failures raise :class:`InferKitError` (with ``.code``, the C status code) or one of its
 subclasses; the message is the library's and names the culprit argument and value.
 """
@@ -147,3 +153,17 @@ __all__ += [
 from .model import Model, grad, hessian  # noqa: E402
 
 __all__ += ["Model", "grad", "hessian"]
+
+# Nonlinear least squares with honest uncertainties (scipy's curve_fit / least_squares shapes).
+from .nonlinear import (  # noqa: E402
+    BatchFitResult,
+    CallbackModel,
+    LeastSquaresResult,
+    OptimizeWarning,
+    curve_fit,
+    fit_many,
+    least_squares,
+)
+
+__all__ += ["curve_fit", "least_squares", "fit_many", "CallbackModel", "LeastSquaresResult",
+            "BatchFitResult", "OptimizeWarning"]

@@ -78,6 +78,42 @@ IK_REG_FLAG_NO_DOF = 4
 IK_REG_FLAG_LOW_RANK = 8
 IK_REG_FLAG_AT_BOUND = 16
 
+# enum ik_finite_difference
+IK_FD_FORWARD = 0
+IK_FD_CENTRAL = 1
+
+# enum ik_nlls_method
+IK_NLLS_LEVENBERG_MARQUARDT = 0
+IK_NLLS_GAUSS_NEWTON = 1
+
+# enum ik_loss
+IK_LOSS_LINEAR = 0
+IK_LOSS_SOFT_L1 = 1
+IK_LOSS_HUBER = 2
+IK_LOSS_CAUCHY = 3
+IK_LOSS_ARCTAN = 4
+
+# enum ik_sigma_kind
+IK_SIGMA_RELATIVE = 0
+IK_SIGMA_ABSOLUTE = 1
+
+# enum ik_nlls_status
+IK_NLLS_FTOL = 1
+IK_NLLS_XTOL = 2
+IK_NLLS_FTOL_XTOL = 3
+IK_NLLS_GTOL = 4
+IK_NLLS_MAX_NFEV = 5
+IK_NLLS_MACHINE_PRECISION = 6
+IK_NLLS_STOPPED = 7
+IK_NLLS_NONFINITE = 8
+
+# enum ik_nlls_flag
+IK_NLLS_FLAG_NO_COVARIANCE = 1
+IK_NLLS_FLAG_AT_BOUND = 2
+IK_NLLS_FLAG_ILL_CONDITIONED = 4
+IK_NLLS_FLAG_NO_LAPLACE = 8
+IK_NLLS_FLAG_NOT_CONVERGED = 16
+
 # enum ik_spline_bc
 IK_SPLINE_NOT_A_KNOT = 0
 IK_SPLINE_NATURAL = 1
@@ -160,6 +196,26 @@ class ik_model_t(ctypes.Structure):
     _fields_ = []
 
 
+class ik_nlls_options_t(ctypes.Structure):
+    """Struct ``ik_nlls_options_t`` of the C header."""
+
+
+class ik_nlls_result_t(ctypes.Structure):
+    """Opaque handle ``ik_nlls_result_t`` of the C header, used through ctypes.POINTER."""
+
+    _fields_ = []
+
+
+class ik_nlls_info_t(ctypes.Structure):
+    """Struct ``ik_nlls_info_t`` of the C header."""
+
+
+class ik_nlls_batch_t(ctypes.Structure):
+    """Opaque handle ``ik_nlls_batch_t`` of the C header, used through ctypes.POINTER."""
+
+    _fields_ = []
+
+
 class ik_spline_t(ctypes.Structure):
     """Opaque handle ``ik_spline_t`` of the C header, used through ctypes.POINTER."""
 
@@ -171,6 +227,9 @@ class ik_lomb_scargle_options_t(ctypes.Structure):
 
 
 ik_status_t = ctypes.c_int32
+ik_model_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_void_p)
+ik_model_jacobian_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_void_p)
+ik_progress_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_int64, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.c_double, ctypes.c_void_p)
 
 
 ik_linear_options_t._fields_ = [
@@ -274,6 +333,46 @@ ik_nnls_options_t._fields_ = [
     ("max_iter", ctypes.c_int32),  # int32_t max_iter
     ("reserved", ctypes.c_int32),  # int32_t reserved
     ("tol", ctypes.c_double),  # double tol
+]
+
+
+ik_nlls_options_t._fields_ = [
+    ("struct_size", ctypes.c_size_t),  # size_t struct_size
+    ("method", ctypes.c_int32),  # int32_t method
+    ("loss", ctypes.c_int32),  # int32_t loss
+    ("f_scale", ctypes.c_double),  # double f_scale
+    ("ftol", ctypes.c_double),  # double ftol
+    ("xtol", ctypes.c_double),  # double xtol
+    ("gtol", ctypes.c_double),  # double gtol
+    ("max_nfev", ctypes.c_int64),  # int64_t max_nfev
+    ("factor", ctypes.c_double),  # double factor
+    ("x_scale", ctypes.POINTER(ctypes.c_double)),  # const double *x_scale
+    ("geodesic", ctypes.c_int32),  # int32_t geodesic
+    ("geodesic_ratio", ctypes.c_double),  # double geodesic_ratio
+    ("laplace", ctypes.c_int32),  # int32_t laplace
+    ("n_threads", ctypes.c_int32),  # int32_t n_threads
+    ("progress", ik_progress_fn),  # ik_progress_fn progress
+    ("progress_data", ctypes.c_void_p),  # void *progress_data
+]
+
+
+ik_nlls_info_t._fields_ = [
+    ("struct_size", ctypes.c_size_t),  # size_t struct_size
+    ("status", ctypes.c_int32),  # int32_t status
+    ("converged", ctypes.c_int32),  # int32_t converged
+    ("flags", ctypes.c_int32),  # int32_t flags
+    ("rank", ctypes.c_int32),  # int32_t rank
+    ("iterations", ctypes.c_int64),  # int64_t iterations
+    ("nfev", ctypes.c_int64),  # int64_t nfev
+    ("njev", ctypes.c_int64),  # int64_t njev
+    ("dof", ctypes.c_int64),  # int64_t dof
+    ("cost", ctypes.c_double),  # double cost
+    ("chi2", ctypes.c_double),  # double chi2
+    ("reduced_chi2", ctypes.c_double),  # double reduced_chi2
+    ("aic", ctypes.c_double),  # double aic
+    ("bic", ctypes.c_double),  # double bic
+    ("gradient_norm", ctypes.c_double),  # double gradient_norm
+    ("condition_number", ctypes.c_double),  # double condition_number
 ]
 
 
@@ -856,6 +955,241 @@ SIGNATURES = {
     ),
     # void ik_model_free(ik_model_t *model)
     "ik_model_free": (None, (ctypes.POINTER(ik_model_t),)),
+    # ik_status_t ik_model_create_callback(size_t n_inputs, size_t n_params, const char * const
+    #     *params, ik_model_fn fn, ik_model_jacobian_fn jacobian, void *user_data, ik_model_t
+    #     **model)
+    "ik_model_create_callback": (
+        ik_status_t,
+        (
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_char_p),
+            ik_model_fn,
+            ik_model_jacobian_fn,
+            ctypes.c_void_p,
+            ctypes.POINTER(ctypes.POINTER(ik_model_t)),
+        ),
+    ),
+    # ik_status_t ik_model_set_finite_differences(ik_model_t *model, int32_t scheme, double
+    #     relative_step)
+    "ik_model_set_finite_differences": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_model_t),
+            ctypes.c_int32,
+            ctypes.c_double,
+        ),
+    ),
+    # ik_status_t ik_nlls_options_default(ik_nlls_options_t *options)
+    "ik_nlls_options_default": (ik_status_t, (ctypes.POINTER(ik_nlls_options_t),)),
+    # ik_status_t ik_nlls_fit(const ik_model_t *model, const double *x, size_t n_points, const
+    #     double *y, const double *sigma, int32_t sigma_kind, const double *p0, size_t n_params,
+    #     const double *lower, const double *upper, const ik_nlls_options_t *options,
+    #     ik_nlls_result_t **result)
+    "ik_nlls_fit": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_model_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ik_nlls_options_t),
+            ctypes.POINTER(ctypes.POINTER(ik_nlls_result_t)),
+        ),
+    ),
+    # ik_status_t ik_nlls_result_info(const ik_nlls_result_t *result, ik_nlls_info_t *info)
+    "ik_nlls_result_info": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nlls_result_t),
+            ctypes.POINTER(ik_nlls_info_t),
+        ),
+    ),
+    # const char *ik_nlls_result_message(const ik_nlls_result_t *result)
+    "ik_nlls_result_message": (ctypes.c_char_p, (ctypes.POINTER(ik_nlls_result_t),)),
+    # const char *ik_nlls_result_covariance_issue(const ik_nlls_result_t *result)
+    "ik_nlls_result_covariance_issue": (ctypes.c_char_p, (ctypes.POINTER(ik_nlls_result_t),)),
+    # const char *ik_nlls_result_laplace_issue(const ik_nlls_result_t *result)
+    "ik_nlls_result_laplace_issue": (ctypes.c_char_p, (ctypes.POINTER(ik_nlls_result_t),)),
+    # ik_status_t ik_nlls_result_params(const ik_nlls_result_t *result, double *out, size_t len)
+    "ik_nlls_result_params": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nlls_result_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_nlls_result_stderr(const ik_nlls_result_t *result, double *out, size_t len)
+    "ik_nlls_result_stderr": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nlls_result_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_nlls_result_covariance(const ik_nlls_result_t *result, double *out, size_t
+    #     len)
+    "ik_nlls_result_covariance": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nlls_result_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_nlls_result_correlation(const ik_nlls_result_t *result, double *out, size_t
+    #     len)
+    "ik_nlls_result_correlation": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nlls_result_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_nlls_result_laplace_covariance(const ik_nlls_result_t *result, double *out,
+    #     size_t len)
+    "ik_nlls_result_laplace_covariance": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nlls_result_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_nlls_result_residuals(const ik_nlls_result_t *result, double *out, size_t
+    #     len)
+    "ik_nlls_result_residuals": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nlls_result_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_nlls_result_jacobian(const ik_nlls_result_t *result, double *out, size_t len)
+    "ik_nlls_result_jacobian": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nlls_result_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_nlls_result_active_bounds(const ik_nlls_result_t *result, int32_t *out,
+    #     size_t len)
+    "ik_nlls_result_active_bounds": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nlls_result_t),
+            ctypes.POINTER(ctypes.c_int32),
+            ctypes.c_size_t,
+        ),
+    ),
+    # void ik_nlls_result_free(ik_nlls_result_t *result)
+    "ik_nlls_result_free": (None, (ctypes.POINTER(ik_nlls_result_t),)),
+    # ik_status_t ik_nlls_fit_batch(const ik_model_t *model, const double *x, size_t n_points,
+    #     int32_t x_per_row, const double *y, size_t n_rows, const double *sigma, int32_t
+    #     sigma_per_row, int32_t sigma_kind, const double *p0, int32_t p0_per_row, size_t
+    #     n_params, const double *lower, const double *upper, const ik_nlls_options_t *options,
+    #     ik_nlls_batch_t **batch)
+    "ik_nlls_fit_batch": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_model_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_int32,
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_int32,
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ik_nlls_options_t),
+            ctypes.POINTER(ctypes.POINTER(ik_nlls_batch_t)),
+        ),
+    ),
+    # ik_status_t ik_nlls_batch_params(const ik_nlls_batch_t *batch, double *out, size_t len)
+    "ik_nlls_batch_params": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nlls_batch_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_nlls_batch_stderr(const ik_nlls_batch_t *batch, double *out, size_t len)
+    "ik_nlls_batch_stderr": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nlls_batch_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_nlls_batch_covariance(const ik_nlls_batch_t *batch, double *out, size_t len)
+    "ik_nlls_batch_covariance": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nlls_batch_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_nlls_batch_chi2(const ik_nlls_batch_t *batch, double *out, size_t len)
+    "ik_nlls_batch_chi2": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nlls_batch_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_nlls_batch_status(const ik_nlls_batch_t *batch, int32_t *out, size_t len)
+    "ik_nlls_batch_status": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nlls_batch_t),
+            ctypes.POINTER(ctypes.c_int32),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_nlls_batch_termination(const ik_nlls_batch_t *batch, int32_t *out, size_t
+    #     len)
+    "ik_nlls_batch_termination": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nlls_batch_t),
+            ctypes.POINTER(ctypes.c_int32),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_nlls_batch_nfev(const ik_nlls_batch_t *batch, int64_t *out, size_t len)
+    "ik_nlls_batch_nfev": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nlls_batch_t),
+            ctypes.POINTER(ctypes.c_int64),
+            ctypes.c_size_t,
+        ),
+    ),
+    # const char *ik_nlls_batch_message(const ik_nlls_batch_t *batch, size_t row)
+    "ik_nlls_batch_message": (ctypes.c_char_p, (ctypes.POINTER(ik_nlls_batch_t), ctypes.c_size_t,)),
+    # void ik_nlls_batch_free(ik_nlls_batch_t *batch)
+    "ik_nlls_batch_free": (None, (ctypes.POINTER(ik_nlls_batch_t),)),
     # ik_status_t ik_spline_create(const double *t, size_t n_t, const double *c, size_t n_c,
     #     int32_t k, ik_spline_t **spline)
     "ik_spline_create": (
@@ -1222,6 +1556,33 @@ FUNCTIONS = (
     "ik_model_gradient",
     "ik_model_hessian",
     "ik_model_free",
+    "ik_model_create_callback",
+    "ik_model_set_finite_differences",
+    "ik_nlls_options_default",
+    "ik_nlls_fit",
+    "ik_nlls_result_info",
+    "ik_nlls_result_message",
+    "ik_nlls_result_covariance_issue",
+    "ik_nlls_result_laplace_issue",
+    "ik_nlls_result_params",
+    "ik_nlls_result_stderr",
+    "ik_nlls_result_covariance",
+    "ik_nlls_result_correlation",
+    "ik_nlls_result_laplace_covariance",
+    "ik_nlls_result_residuals",
+    "ik_nlls_result_jacobian",
+    "ik_nlls_result_active_bounds",
+    "ik_nlls_result_free",
+    "ik_nlls_fit_batch",
+    "ik_nlls_batch_params",
+    "ik_nlls_batch_stderr",
+    "ik_nlls_batch_covariance",
+    "ik_nlls_batch_chi2",
+    "ik_nlls_batch_status",
+    "ik_nlls_batch_termination",
+    "ik_nlls_batch_nfev",
+    "ik_nlls_batch_message",
+    "ik_nlls_batch_free",
     "ik_spline_create",
     "ik_spline_lsq",
     "ik_spline_interp",
