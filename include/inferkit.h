@@ -666,8 +666,17 @@ ik_status_t ik_bvls_regularized(const double* a, size_t rows, size_t cols, int32
  * The language: + - * / ^ (also **), unary minus (-x^2 is -(x^2)), parentheses, numbers, pi,
  * exp log log10 sqrt abs sin cos tan asin acos atan atan2(y, x) sinh cosh tanh erf erfc lgamma
  * pow(a, b) min(a, b) max(a, b), gaussian(x, mu, sigma), lorentzian(x, x0, gamma), sinc(x),
- * comparisons (1 or 0), where(cond, a, b), cond ? a : b, and local definitions
- * "s = (x - mu)/sig; A*exp(-s^2/2) + B" (the last item is the result).
+ * voigt(x, sigma, gamma), comparisons (1 or 0), where(cond, a, b), cond ? a : b, and local
+ * definitions "s = (x - mu)/sig; A*exp(-s^2/2) + B" (the last item is the result).
+ *
+ * voigt(x, sigma, gamma) is the unit-area Voigt profile centred at 0 (a peak at x0 is
+ * voigt(x - x0, sigma, gamma)): the convolution of a normal density of standard deviation
+ * sigma with a Cauchy density of half width at half maximum gamma, Re w(z)/(sigma sqrt(2 pi))
+ * with z = (x + i gamma)/(sigma sqrt 2) and w the Faddeeva function, as
+ * scipy.special.voigt_profile. Values are accurate to about 1e-15 relative, derivatives
+ * (exact, by the heat equation for those in sigma) to about 1e-14 of their size. sigma = 0
+ * gives the Cauchy density (dV/dsigma = 0 there), gamma = 0 the normal density,
+ * sigma = gamma = 0 gives 0 (+inf at x = 0); sigma < 0 or gamma < 0 gives NaN.
  */
 typedef struct ik_model_t ik_model_t;
 

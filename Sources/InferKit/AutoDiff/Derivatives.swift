@@ -92,11 +92,13 @@ extension Tape {
                             }
                             partialsReady = true
                         }
-                        if instruction.op == .select {
-                            let tb = tangent(b, j), tc = tangent(c, j)
-                            let dc = depends(c, on: j)
+                        if instruction.op.arity == 3 {
+                            // select (whose condition a carries no derivative) and voigt
+                            let ta = tangent(a, j), tb = tangent(b, j), tc = tangent(c, j)
+                            let da = da && !instruction.op.hasCondition, dc = depends(c, on: j)
                             for i in 0..<m {
-                                t[i] = (db ? pb[i] * tb[i] : 0) + (dc ? pc[i] * tc[i] : 0)
+                                t[i] = (da ? pa[i] * ta[i] : 0) + (db ? pb[i] * tb[i] : 0)
+                                    + (dc ? pc[i] * tc[i] : 0)
                             }
                         } else {
                             let ta = tangent(a, j), tb = tangent(b, j)
@@ -127,7 +129,9 @@ extension Tape {
         switch instruction.op.arity {
         case 1: return [(instruction.a, 0)]
         case 2: return [(instruction.a, 0), (instruction.b, 1)]
-        default: return [(instruction.b, 1), (instruction.c, 2)]
+        default:
+            let operands = [(instruction.a, 0), (instruction.b, 1), (instruction.c, 2)]
+            return instruction.op.hasCondition ? Array(operands.dropFirst()) : operands
         }
     }
 
@@ -203,9 +207,8 @@ extension Tape {
                 for j in 0..<p { gradients[out * p + j] += d * gradients[slot * p + j] }
                 for k in 0..<(p * p) { hessians[out * p * p + k] += d * hessians[slot * p * p + k] }
             }
-            if instruction.op.arity > 2 { continue }  // select: no curvature of its own
-            let second = instruction.op.secondPartials(a, b, values[out])
-            let ga = instruction.a * p, gb = instruction.b * p
+            if instruction.op == .select { continue }  // no curvature of its own
+            let second = instruction.op.curvature(a, b, values[instruction.c], values[out])
             // s * x * y, but 0 when x or y is 0 even if s is infinite (an operand that does not
             // depend on the parameter contributes no curvature).
             @inline(__always) func term(_ s: Double, _ x: Double, _ y: Double) -> Double {
@@ -213,11 +216,12 @@ extension Tape {
             }
             for j in 0..<p {
                 for k in 0..<p {
-                    var h = term(second.0, gradients[ga + j], gradients[ga + k])
-                    if instruction.op.arity == 2 {
-                        h += term(second.1, gradients[ga + j], gradients[gb + k])
-                            + term(second.1, gradients[gb + j], gradients[ga + k])
-                        h += term(second.2, gradients[gb + j], gradients[gb + k])
+                    var h = 0.0
+                    for (slot1, position1) in operands {
+                        for (slot2, position2) in operands {
+                            h += term(second[position1, position2], gradients[slot1 * p + j],
+                                      gradients[slot2 * p + k])
+                        }
                     }
                     hessians[out * p * p + j * p + k] += h
                 }

@@ -31,14 +31,14 @@ struct Formula: Equatable {
 /// The built-in functions, with their arities.
 enum BuiltinFunction: String, CaseIterable, Equatable {
     case exp, log, log10, sqrt, abs, sin, cos, tan, asin, acos, atan, atan2, sinh, cosh, tanh
-    case erf, erfc, lgamma, pow, min, max, gaussian, lorentzian, sinc
+    case erf, erfc, lgamma, pow, min, max, gaussian, lorentzian, voigt, sinc
     case `where`
 
     /// Number of arguments the function takes.
     var arity: Int {
         switch self {
         case .atan2, .pow, .min, .max: return 2
-        case .gaussian, .lorentzian, .where: return 3
+        case .gaussian, .lorentzian, .voigt, .where: return 3
         default: return 1
         }
     }

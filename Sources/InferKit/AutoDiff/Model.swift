@@ -8,7 +8,11 @@
 /// `1e-3`), `pi`, the functions `exp log log10 sqrt abs sin cos tan asin acos atan atan2(y, x)
 /// sinh cosh tanh erf erfc lgamma pow(a, b) min(a, b) max(a, b)`, the line shapes
 /// `gaussian(x, mu, sigma)` (unit-area normal density), `lorentzian(x, x0, gamma)` (unit-area
-/// Cauchy density, gamma the half width at half maximum) and `sinc(x)` (sin(x)/x, 1 at 0),
+/// Cauchy density, gamma the half width at half maximum), `voigt(x, sigma, gamma)` (their
+/// convolution, the unit-area Voigt profile Re w(z)/(sigma sqrt(2 pi)) with
+/// z = (x + i gamma)/(sigma sqrt 2), as scipy.special.voigt_profile; centred at 0, so a peak at
+/// x0 is `voigt(x - x0, sigma, gamma)`; sigma = 0 gives the Cauchy density, gamma = 0 the
+/// normal one, a negative width NaN) and `sinc(x)` (sin(x)/x, 1 at 0),
 /// comparisons `< <= > >= == !=` (1 or 0), `where(cond, a, b)` and `cond ? a : b`, and local
 /// definitions `s = (x - mu)/sig; A*exp(-s^2/2) + B` (the last item is the result).
 public struct Model: Sendable {

@@ -11,13 +11,14 @@
 import Glibc
 
 /// One operation of the tape. Unary operations read operand `a`; binary ones `a` and `b`;
-/// `select` reads the condition `a`, then `b` (taken when `a != 0`) or `c`.
+/// `select` reads the condition `a`, then `b` (taken when `a != 0`) or `c`; `voigt` reads
+/// x, sigma and gamma from `a`, `b` and `c`.
 enum Opcode: UInt8, Equatable {
     case negate, square, exp, log, log10, sqrt, abs, sin, cos, tan, asin, acos, atan
     case sinh, cosh, tanh, erf, erfc, lgamma, sinc
     case add, subtract, multiply, divide, power, atan2, min, max
     case less, lessEqual, greater, greaterEqual, equal, notEqual
-    case select
+    case select, voigt
 
     /// Number of operands.
     var arity: Int {
@@ -25,10 +26,13 @@ enum Opcode: UInt8, Equatable {
         case .add, .subtract, .multiply, .divide, .power, .atan2, .min, .max,
              .less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual:
             return 2
-        case .select: return 3
+        case .select, .voigt: return 3
         default: return 1
         }
     }
+
+    /// True when operand `a` is a condition, which carries no derivative.
+    var hasCondition: Bool { self == .select }
 
     /// True when the result does not depend smoothly on any operand (derivative 0 everywhere).
     var isComparison: Bool {
@@ -79,6 +83,7 @@ enum Opcode: UInt8, Equatable {
         case .equal: return a == b ? 1 : 0
         case .notEqual: return a != b ? 1 : 0
         case .select: return a != 0 ? b : c
+        case .voigt: return VoigtProfile.value(a, b, c)
         }
     }
 
@@ -120,13 +125,25 @@ enum Opcode: UInt8, Equatable {
         case .max: return a >= b ? (1, 0, 0) : (0, 1, 0)
         case .less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual: return (0, 0, 0)
         case .select: return a != 0 ? (0, 1, 0) : (0, 0, 1)
+        case .voigt: return VoigtProfile.partials(a, b, c)
         }
     }
 
-    /// Second partial derivatives (d²/da², d²/da db, d²/db²); `select` and comparisons have none.
-    func secondPartials(_ a: Double, _ b: Double, _ f: Double) -> (Double, Double, Double) {
+    /// Second partial derivatives by operand pair at operands `a, b, c` with value `f`;
+    /// `select` and comparisons have none.
+    func curvature(_ a: Double, _ b: Double, _ c: Double, _ f: Double) -> Curvature {
         switch self {
-        case .negate, .abs, .add, .subtract, .min, .max, .select,
+        case .voigt: return VoigtProfile.curvature(a, b, c)
+        default:
+            let (aa, ab, bb) = secondPartials(a, b, f)
+            return Curvature(aa: aa, ab: ab, bb: bb)
+        }
+    }
+
+    /// Second partial derivatives (d²/da², d²/da db, d²/db²) of a unary or binary operation.
+    private func secondPartials(_ a: Double, _ b: Double, _ f: Double) -> (Double, Double, Double) {
+        switch self {
+        case .negate, .abs, .add, .subtract, .min, .max, .select, .voigt,
              .less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual:
             return (0, 0, 0)
         case .square: return (2, 0, 0)
@@ -163,6 +180,24 @@ enum Opcode: UInt8, Equatable {
             let r2 = a * a + b * b
             let r4 = r2 * r2
             return (-2 * a * b / r4, (a * a - b * b) / r4, 2 * a * b / r4)
+        }
+    }
+}
+
+/// The second partial derivatives of an operation, symmetric in the operand pair; operands
+/// a, b, c are positions 0, 1, 2.
+struct Curvature: Equatable {
+    var aa = 0.0, ab = 0.0, bb = 0.0, ac = 0.0, bc = 0.0, cc = 0.0
+
+    /// d²f / d(operand p) d(operand q).
+    subscript(p: Int, q: Int) -> Double {
+        switch (Swift.min(p, q), Swift.max(p, q)) {
+        case (0, 0): return aa
+        case (0, 1): return ab
+        case (1, 1): return bb
+        case (0, 2): return ac
+        case (1, 2): return bc
+        default: return cc
         }
     }
 }

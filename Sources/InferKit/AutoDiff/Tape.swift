@@ -171,6 +171,9 @@ struct TapeCompiler {
             let d = emit(.square, emit(.subtract, s[0], s[1]))
             let denominator = emit(.multiply, constant(Double.pi), emit(.add, d, emit(.square, s[2])))
             return emit(.divide, s[2], denominator)
+        case .voigt:
+            // One instruction: its partials in sigma are derivatives of w itself (Voigt.swift).
+            return emit(.voigt, s[0], s[1], s[2])
         }
     }
 
@@ -194,7 +197,9 @@ struct TapeCompiler {
             switch instruction.op.arity {
             case 1: operands = [instruction.a]
             case 2: operands = [instruction.a, instruction.b]
-            default: operands = [instruction.b, instruction.c]  // the condition does not count
+            default:  // a condition does not count
+                operands = instruction.op.hasCondition ? [instruction.b, instruction.c]
+                    : [instruction.a, instruction.b, instruction.c]
             }
             for j in 0..<p where operands.contains(where: { dependencies[$0 * p + j] }) {
                 dependencies[instruction.output * p + j] = true

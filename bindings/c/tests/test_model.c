@@ -3,7 +3,8 @@
  *
  * Expected values are computed here from analytic formulas: a Gaussian peak on a constant
  * background and its partial derivatives, and the gradient and Hessian of a scalar formula
- * of two parameters written out by hand. The second half feeds the bad inputs the header
+ * of two parameters written out by hand; the Voigt line shape against values of scipy's
+ * voigt_profile and its Jacobian against central differences. The second half feeds the bad inputs the header
  * describes and asserts the exact status and that ik_last_error() names the culprit.
  */
 #include <math.h>
@@ -110,6 +111,80 @@ static void test_scalar(void) {
     ik_model_free(m);
 }
 
+/* voigt(x, sigma, gamma) against scipy 1.17.1 scipy.special.voigt_profile(x, sigma, gamma). */
+static void test_voigt_values(void) {
+    static const char* const inputs[] = {"x"};
+    static const char* const params[] = {"s", "g"};
+    static const double rows[][4] = {
+        {0.0, 1.0, 0.5, 0.27895547038929436},
+        {0.3, 1.0, 0.5, 0.27057196799654587},
+        {-2.5, 0.7, 0.2, 0.014932087692020202},
+        {12.0, 1.0, 0.0, 2.1463837356630605e-32},
+        {5.0, 0.01, 1.0, 0.012242821950047117},
+        {-40.0, 0.001, 2.0, 0.00039689512066976793},
+        {1.0, 10.0, 10.0, 0.020821447480989033},
+        {3.0, 0.5, 7.0, 0.038352926249601606},
+        {50.0, 10.0, 0.1, 1.4863482813971862e-05},
+        {0.75, 0.0, 0.25, 0.12732395447351627},
+        {-7.0, 3.0, 0.0, 0.008740629697903162},
+    };
+    ik_model_t* m = NULL;
+    size_t i;
+    double out = 0.0;
+    CHECK_OK(ik_model_compile("voigt(x, s, g)", inputs, 1, params, 2, &m));
+    if (m == NULL) return;
+    for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        CHECK_OK(ik_model_evaluate(m, &rows[i][0], 1, &rows[i][1], 2, &out));
+        CHECK_CLOSE(out, rows[i][3], 2e-14, 0.0);
+    }
+    {   /* a negative width gives NaN, not an error */
+        double x = 1.0, p[2] = {1.0, -0.5};
+        CHECK_OK(ik_model_evaluate(m, &x, 1, p, 2, &out));
+        CHECK(isnan(out));
+    }
+    ik_model_free(m);
+    CHECK_ERR(ik_model_compile("voigt(x, s)", inputs, 1, NULL, 0, &m), IK_ERR_PARSE, "3 arguments");
+}
+
+/* The exact Jacobian of a Voigt peak on a background against central differences of the
+ * values, over 300 points (two blocks). */
+#define VPTS 300
+static void test_voigt_jacobian(void) {
+    static const char* const inputs[] = {"x"};
+    static const double cases[][5] = {
+        {2.0, 0.3, 0.8, 0.5, 0.1}, {1.0, -1.0, 0.01, 2.0, 0.0}, {0.5, 0.0, 3.0, 0.0, -0.2}};
+    ik_model_t* m = NULL;
+    static double x[VPTS], vals[VPTS], jac[VPTS * 5], up[VPTS], down[VPTS];
+    size_t i, j, c;
+    CHECK_OK(ik_model_compile("A*voigt(x - x0, s, g) + B", inputs, 1, NULL, 0, &m));
+    if (m == NULL) return;
+    for (i = 0; i < VPTS; i++) x[i] = -30.0 + 60.0 * (double)i / (VPTS - 1);
+    for (c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        const double* p = cases[c];
+        double largest = 0.0;
+        CHECK_OK(ik_model_jacobian(m, x, VPTS, p, 5, vals, jac));
+        for (i = 0; i < VPTS; i++) largest = fmax(largest, fabs(vals[i]));
+        for (j = 0; j < 5; j++) {
+            double q[5], h = 1e-5 * fmax(fabs(p[j]), p[2] + p[3]), column = 0.0;
+            /* gamma = 0 is the edge of the domain (NaN below): there the one-sided second
+             * order difference (4 f(h) - f(2h) - 3 f(0)) / 2h, with f(h) in down, f(2h) in up. */
+            int one_sided = j == 3 && p[3] < h;
+            memcpy(q, p, sizeof q);
+            q[j] = p[j] + (one_sided ? 2 * h : h);
+            CHECK_OK(ik_model_evaluate(m, x, VPTS, q, 5, up));
+            q[j] = one_sided ? p[j] + h : p[j] - h;
+            CHECK_OK(ik_model_evaluate(m, x, VPTS, q, 5, down));
+            for (i = 0; i < VPTS; i++) column = fmax(column, fabs(jac[i * 5 + j]));
+            for (i = 0; i < VPTS; i++) {
+                double difference = one_sided ? (4 * down[i] - up[i] - 3 * vals[i]) / (2 * h)
+                                              : (up[i] - down[i]) / (2 * h);
+                CHECK_CLOSE(jac[i * 5 + j], difference, 1e-6, 1e-6 * column + 1e-15 * largest / h);
+            }
+        }
+    }
+    ik_model_free(m);
+}
+
 static void test_parse_error(void) {
     static const char* const inputs[] = {"x"};
     ik_model_t* m = (ik_model_t*)&m;
@@ -192,6 +267,8 @@ int main(void) {
     test_gaussian();
     test_two_inputs_explicit_params();
     test_scalar();
+    test_voigt_values();
+    test_voigt_jacobian();
     test_parse_error();
     test_bad_inputs();
     return ik_test_summary("test_model");

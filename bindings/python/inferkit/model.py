@@ -7,13 +7,17 @@ differentiation, at many points::
     m = inferkit.Model("A*exp(-0.5*((x-mu)/sig)^2) + B")   # m.params == ("A", "mu", "sig", "B")
     y = m(x, p)                  # values at the points x
     J = m.jacobian(x, p)         # (n, n_params): d m(x_i) / d p_j
+    inferkit.Model("A*voigt(x - x0, s, g) + B")   # line shapes gaussian, lorentzian, voigt
+                                                  # (scipy.special.voigt_profile), sinc
 
     g = inferkit.grad("a^2*b + sin(a*b)")      # like jax.grad: a function of the parameters
     g(np.array([0.7, -1.3]))                   # the gradient, shape (2,)
     inferkit.hessian("a^2*b + sin(a*b)")(p)    # the (2, 2) Hessian
 
-Errors raise :class:`inferkit.InferKitError` subclasses: a syntax error is a
-:class:`inferkit.ParseError` whose message gives the character offset.
+The language (operators, functions, line shapes, conditionals, local definitions) is described
+above ``ik_model_t`` in ``include/inferkit.h``. Errors raise :class:`inferkit.InferKitError`
+subclasses: a syntax error is a :class:`inferkit.ParseError` whose message gives the character
+offset.
 """
 
 import ctypes

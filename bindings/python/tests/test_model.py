@@ -2,12 +2,15 @@
 
 The first half compares values and exact derivatives with analytic expressions written in
 numpy (a Gaussian peak on a background, a two-input model, a scalar formula of two
-parameters). The second half feeds bad inputs and asserts the exception class, its ``.code``
-and that the message names the culprit.
+parameters) and the Voigt line shape with scipy.special.voigt_profile (values, and the
+Jacobian against central differences of scipy's values). The second half feeds bad inputs and
+asserts the exception class, its ``.code`` and that the message names the culprit.
 """
 
 import numpy as np
 import pytest
+from scipy.special import voigt_profile
+from scipy.stats import norm
 
 import inferkit
 from inferkit import _capi
@@ -89,6 +92,84 @@ def test_grad_with_explicit_order():
     np.testing.assert_allclose(inferkit.grad(SCALAR, params=("b", "a"))(p), g[::-1], rtol=1e-13)
     np.testing.assert_allclose(inferkit.hessian(SCALAR, params=["b", "a"])(p), h[::-1, ::-1],
                                rtol=1e-13)
+
+
+# ------------------------------------------------------------------------------------------
+# The Voigt profile against scipy.special.voigt_profile
+# ------------------------------------------------------------------------------------------
+
+VOIGT = "A*voigt(x - x0, s, g) + B"
+VOIGT_PARAMS = [
+    (2.0, 0.3, 0.8, 0.5, 0.1),     # comparable widths
+    (1.0, -1.0, 0.01, 2.0, 0.0),   # nearly Lorentzian
+    (0.5, 0.0, 3.0, 0.0, -0.2),    # Gaussian (gamma = 0)
+    (1.5, 0.5, 1e-3, 1e-3, 0.0),   # narrow: |z| up to 3.5e4 in the wings
+    (1.0, 0.2, 0.5, 1e-7, 0.0),    # Gaussian core, faint Lorentzian wings
+    (3.0, 2.0, 10.0, 10.0, 1.0),   # broad
+]
+
+
+def voigt_reference(x, p):
+    A, x0, s, g, B = p
+    return A * voigt_profile(x - x0, s, g) + B
+
+
+@pytest.mark.parametrize("p", VOIGT_PARAMS)
+def test_voigt_values_against_scipy(p):
+    m = inferkit.Model(VOIGT)
+    assert m.params == ("A", "x0", "s", "g", "B")
+    x = np.linspace(-50, 50, 2001)  # several blocks of 256 points
+    # scipy rounds z = x/(sigma sqrt 2) before exp(-z^2): up to 3e-13 in the Gaussian tail.
+    np.testing.assert_allclose(m(x, p), voigt_reference(x, p), rtol=1e-12, atol=1e-300)
+
+
+@pytest.mark.parametrize("p", VOIGT_PARAMS)
+def test_voigt_jacobian_against_differences_of_scipy(p):
+    m = inferkit.Model(VOIGT)
+    x = np.linspace(-50, 50, 2001)
+    jac = m.jacobian(x, p)
+    assert jac.shape == (2001, 5)
+    scale = abs(p[2]) + abs(p[3])
+    for j in range(5):
+        h = 1e-5 * max(abs(p[j]), scale)
+        up, down = np.array(p, dtype=float), np.array(p, dtype=float)
+        up[j] += h
+        down[j] -= h
+        difference = (voigt_reference(x, up) - voigt_reference(x, down)) / (2 * h)
+        np.testing.assert_allclose(jac[:, j], difference, rtol=1e-6,
+                                   atol=1e-6 * np.max(np.abs(jac[:, j])) + 1e-13 / h)
+
+
+def test_voigt_hessian_symmetric_and_differenced_gradient():
+    formula = "A*voigt(t - x0, s, g)*exp(-t/4) + B*s*g"
+    grad, hess = inferkit.grad(formula), inferkit.hessian(formula)
+    assert grad.params == ("A", "t", "x0", "s", "g", "B")
+    for p in ([1.5, 0.7, -0.3, 0.8, 0.4, 0.2], [0.2, 3.0, 0.0, 0.05, 2.0, 1.0],
+              [2.0, -1.0, 1.0, 4.0, 1e-3, 0.0]):
+        p = np.array(p)
+        h = hess(p)
+        assert h.shape == (6, 6)
+        np.testing.assert_allclose(h, h.T, rtol=1e-14, atol=1e-15 * np.max(np.abs(h)))
+        for j in range(6):
+            step = 1e-6 * max(abs(p[j]), 1.0)
+            up, down = p.copy(), p.copy()
+            up[j] += step
+            down[j] -= step
+            column = (grad(up) - grad(down)) / (2 * step)
+            np.testing.assert_allclose(h[:, j], column, rtol=1e-6, atol=1e-7 * np.max(np.abs(h)))
+
+
+def test_voigt_limits_and_bad_widths():
+    m = inferkit.Model("voigt(x, s, g)", params=("s", "g"))
+    x = np.array([-3.0, 0.0, 0.5, 40.0])
+    gamma = 0.7
+    np.testing.assert_allclose(m(x, [0.0, gamma]), gamma / (np.pi * (x**2 + gamma**2)), rtol=1e-15)
+    np.testing.assert_allclose(m(x, [1.3, 0.0]), norm.pdf(x, scale=1.3), rtol=5e-13, atol=1e-300)
+    assert np.all(np.isnan(m(x, [-1.0, 0.5]))) and np.all(np.isnan(m(x, [1.0, -0.5])))
+    assert np.all(np.isnan(m.jacobian(x, [1.0, -0.5])))
+    with pytest.raises(inferkit.ParseError) as e:
+        inferkit.Model("voigt(x, s)")
+    assert_error(e, inferkit.ParseError, 7, "'voigt'", "3 arguments, got 2")
 
 
 # ------------------------------------------------------------------------------------------
