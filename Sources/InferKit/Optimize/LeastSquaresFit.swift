@@ -102,7 +102,7 @@ public struct LeastSquaresFit {
         }
         let free = (0..<n).filter { !solution.activeBounds[$0] }
         let scaleSquared: Double = absoluteSigma ? 1 : (degreesOfFreedom > 0 ? 2 * solution.cost / Double(degreesOfFreedom) : .nan)
-        let curvature = try Curvature(jacobian: jac, m: m, n: n, free: free, detailed: detailed)
+        let curvature = try JacobianCurvature(jacobian: jac, m: m, n: n, free: free, detailed: detailed)
         rank = curvature.rank
         conditionNumber = curvature.conditionNumber
         var issue: String? = nil
@@ -150,7 +150,7 @@ public struct LeastSquaresFit {
 
 /// (J_Fᵀ J_F)⁻¹ of the free columns F of a Jacobian by pivoted QR, with the numerical rank
 /// (|R_kk| > ε max(m, n) |R₀₀|) and the culprit of a rank deficiency.
-struct Curvature {
+struct JacobianCurvature {
     let rank: Int
     let conditionNumber: Double
     /// Inverse of the Gram matrix of the free columns (free × free), when of full rank.
