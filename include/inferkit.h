@@ -858,8 +858,10 @@ enum ik_nlls_flag {
 
 /**
  * Progress of a long run, called after every accepted step on the calling thread: iteration
- * (1, 2, ...), the current parameters p (n_params) and cost. Return 0 to go on, non-zero to stop
- * cleanly: the run then returns IK_OK with its best result so far (status IK_NLLS_STOPPED).
+ * (1, 2, ...), the current parameters p (n_params) and cost (the fit's cost; for ik_minimize the
+ * objective, for the ik_root_* functions ||F||_inf). Return 0 to go on, non-zero to stop
+ * cleanly: the run then returns IK_OK with its best result so far (status IK_NLLS_STOPPED,
+ * IK_MINIMIZE_STOPPED or IK_ROOT_STOPPED).
  */
 typedef int32_t (*ik_progress_fn)(int64_t iteration, const double* p, size_t n_params, double cost,
                                   void* user_data);
@@ -1371,6 +1373,336 @@ ik_status_t ik_lomb_scargle_false_alarm_level(const double* t, const double* y, 
                                               size_t n, const double* probability, size_t n_prob,
                                               const ik_lomb_scargle_options_t* options,
                                               double* level);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Minimisation and root finding (ik_minimize_*, ik_root_*)                                   */
+/* ------------------------------------------------------------------------------------------ */
+
+/*
+ * Objectives and equations are ik_model_t handles WITHOUT inputs (n_inputs 0): a compiled
+ * formula of its parameters (exact gradient and Hessian by automatic differentiation), or a
+ * callback model (ik_model_create_callback with n_inputs 0) whose ik_model_fn writes the
+ * value(s) and whose optional Jacobian callback writes the derivatives; without one, the
+ * gradient is by central differences (step eps^(1/3) max(1, |x_j|)), the Hessian by central
+ * differences of the gradient, and the Jacobian of a system by the model's finite differences
+ * (ik_model_set_finite_differences). The unknowns are the model's parameters, in their order.
+ * Callbacks (model and progress) are called on the calling thread, never concurrently. One
+ * model handle must not be used by two calls at once without the caller's lock.
+ */
+
+/** Algorithms of ik_minimize(). Values are fixed forever and never reused. */
+enum ik_minimize_method {
+    IK_MINIMIZE_NEWTON = 0,                /**< Newton with the exact Hessian, shifted by a multiple of
+                                                the identity until it is positive definite, and a
+                                                strong-Wolfe line search (Nocedal & Wright sec. 3.4);
+                                                no bounds */
+    IK_MINIMIZE_NEWTON_TRUST_REGION = 1,   /**< Newton in a trust region, the subproblem solved exactly
+                                                (More & Sorensen 1983; scipy's trust-exact); no bounds */
+    IK_MINIMIZE_GRADIENT_DESCENT = 2,      /**< steepest descent, Armijo backtracking; bounds by
+                                                projection */
+    IK_MINIMIZE_ADAM = 3,                  /**< Adam (Kingma & Ba 2014); bounds by projection */
+    IK_MINIMIZE_LBFGS = 4,                 /**< limited-memory BFGS, two-loop recursion; no bounds */
+    IK_MINIMIZE_LBFGSB = 5,                /**< L-BFGS-B 3.0 (Byrd, Lu, Nocedal & Zhu 1995; Morales &
+                                                Nocedal 2011), scipy's L-BFGS-B; bounds */
+    IK_MINIMIZE_NELDER_MEAD = 6,           /**< downhill simplex, no derivatives (scipy's Nelder-Mead,
+                                                same iterates); bounds by clipping */
+    IK_MINIMIZE_BFGS = 7                   /**< BFGS with a dense inverse-Hessian estimate (returned);
+                                                no bounds */
+};
+
+/** Why a minimisation stopped (ik_minimize_info_t.status). 0-3 mean success. */
+enum ik_minimize_status {
+    IK_MINIMIZE_GTOL = 0,                  /**< infinity norm of the (projected) gradient <= gtol */
+    IK_MINIMIZE_FTOL = 1,                  /**< relative reduction of f in one iteration <= ftol */
+    IK_MINIMIZE_XTOL = 2,                  /**< relative step <= xtol */
+    IK_MINIMIZE_SIMPLEX_TOL = 3,           /**< Nelder-Mead: the simplex within xatol and fatol */
+    IK_MINIMIZE_MAX_ITER = 4,              /**< max_iter iterations: not converged */
+    IK_MINIMIZE_MAX_FEV = 5,               /**< the next evaluation would exceed max_fev: not converged */
+    IK_MINIMIZE_STOPPED = 6,               /**< the progress callback asked to stop */
+    IK_MINIMIZE_LINE_SEARCH_FAILED = 7,    /**< no step lowered f enough, even along steepest descent
+                                                (rounding near a minimum, an inaccurate gradient, a
+                                                non-smooth objective) */
+    IK_MINIMIZE_TRUST_REGION_COLLAPSED = 8, /**< the trust region shrank to rounding level */
+    IK_MINIMIZE_NONFINITE = 9              /**< f, its gradient or Hessian is NaN/inf wherever the
+                                                method could step */
+};
+
+/**
+ * Options of ik_minimize(). Fill with ik_minimize_options_default(). A run stops with success
+ * at the first tolerance test that holds after an iteration: the (projected) gradient's
+ * infinity norm <= gtol (also tested at x0), (f_k - f_k+1) / max(|f_k|, |f_k+1|, 1) <= ftol,
+ * or ||x_k+1 - x_k||_inf <= xtol max(1, ||x_k+1||_inf). Adam tests only gtol; Nelder-Mead only
+ * its simplex (xatol and fatol).
+ */
+typedef struct ik_minimize_options_t {
+    size_t struct_size;          /**< sizeof(ik_minimize_options_t), set by ik_minimize_options_default */
+    double gtol;                 /**< gradient tolerance, absolute (default 1e-8), >= 0 */
+    double ftol;                 /**< relative reduction of f (default 1e-12; scipy's L-BFGS-B uses
+                                      2.2e-9), >= 0; 0 disables the test */
+    double xtol;                 /**< relative step (default 0: disabled), >= 0 */
+    int64_t max_iter;            /**< most iterations, 0 (default) = the method's default: 200 n for
+                                      Newton, trust region, BFGS and Nelder-Mead, 15000 for L-BFGS(-B),
+                                      10000 for gradient descent and Adam */
+    int64_t max_fev;             /**< most objective evaluations, 0 (default) = 15000 for L-BFGS(-B),
+                                      200 n for Nelder-Mead (only when max_iter is 0 too, as scipy),
+                                      unlimited otherwise */
+    double learning_rate;        /**< Adam's step (0 = default 0.001), or the first trial step of
+                                      gradient descent (0 = default 1 / ||grad f(x0)||_inf); >= 0 */
+    double beta1;                /**< Adam: decay of the first moment (default 0.9), in [0, 1) */
+    double beta2;                /**< Adam: decay of the second moment (default 0.999), in [0, 1) */
+    double epsilon;              /**< Adam: denominator guard (default 1e-8), > 0 */
+    int32_t memory;              /**< L-BFGS(-B): correction pairs kept (default 10, scipy's maxcor), >= 1 */
+    int32_t max_line_search;     /**< evaluations of one line search (default 20, scipy's maxls), >= 1 */
+    double initial_trust_radius; /**< trust region: first radius (default 1), > 0 */
+    double max_trust_radius;     /**< trust region: largest radius (default 1000), >= initial_trust_radius */
+    double simplex_step;         /**< Nelder-Mead: initial simplex step relative to a nonzero x0[j]
+                                      (default 0.05, scipy's nonzdelt), finite and nonzero */
+    double simplex_zero_step;    /**< Nelder-Mead: absolute step along a zero x0[j] (default 0.00025,
+                                      scipy's zdelt), finite and nonzero */
+    const double* initial_simplex; /**< Nelder-Mead: NULL (default), or (n + 1) x n finite values,
+                                      row-major, the vertices replacing the simplex built from x0
+                                      (scipy's initial_simplex; read during the call only) */
+    int32_t adaptive;            /**< Nelder-Mead: 1 for dimension-dependent coefficients (Gao & Han
+                                      2012, scipy's adaptive), default 0 */
+    double xatol;                /**< Nelder-Mead: every vertex within xatol of the best (infinity
+                                      norm; default 1e-4, as scipy), >= 0 */
+    double fatol;                /**< Nelder-Mead: every vertex value within fatol of the best
+                                      (default 1e-4, as scipy), >= 0 */
+    ik_progress_fn progress;     /**< NULL (default), or called after every iteration with the
+                                      iteration, x (n values) and f(x) as `cost`; non-zero stops the
+                                      run cleanly (IK_OK, status IK_MINIMIZE_STOPPED) */
+    void* progress_data;         /**< user_data of progress */
+} ik_minimize_options_t;
+
+/** Fill *options with the defaults (and struct_size). */
+ik_status_t ik_minimize_options_default(ik_minimize_options_t* options);
+
+/** Opaque result of ik_minimize(). Free with ik_minimize_result_free(). */
+typedef struct ik_minimize_result_t ik_minimize_result_t;
+
+/**
+ * Minimise a smooth scalar function f(x) of n unknowns from x0 with `method`, within
+ * lower <= x <= upper when bounds are given (scipy.optimize.minimize). f is never evaluated
+ * outside the bounds; NaN or infinite values away from x0 count as outside the domain (line
+ * searches and trust regions back off, Nelder-Mead ranks such vertices last).
+ *  objective  a model without inputs of n parameters: a formula, or a callback model whose
+ *             ik_model_fn writes 1 value (n_points = 1) and whose Jacobian callback, if any,
+ *             writes the n partial derivatives (the 1 x n Jacobian)
+ *  x0, n      n finite starting values (inside the bounds; never clipped); n must equal the
+ *             model's number of parameters
+ *  lower, upper  n bounds each (-INFINITY / INFINITY for none, lower[j] == upper[j] holds x[j]
+ *             fixed), or NULL for none; finite bounds need IK_MINIMIZE_LBFGSB,
+ *             IK_MINIMIZE_GRADIENT_DESCENT, IK_MINIMIZE_ADAM or IK_MINIMIZE_NELDER_MEAD
+ *  method     IK_MINIMIZE_*
+ *  options    NULL for defaults
+ *  result     receives the handle (NULL on failure)
+ * Returns IK_OK whenever a result exists, also when the run stopped without converging (read
+ * info.status and info.success). Errors: IK_ERR_INVALID_ARGUMENT (NULL pointers, a model with
+ * inputs, bad method or option, lower > upper, x0 outside the bounds, bounds with a method that
+ * does not support them), IK_ERR_DIMENSION (n differs from the model's parameters),
+ * IK_ERR_NONFINITE (NaN/inf in x0, a NaN bound; f or its gradient or Hessian NaN/inf at x0),
+ * IK_ERR_CALLBACK (a model callback returned non-zero), IK_ERR_NO_MEMORY (n too large for the
+ * n x n matrices of Newton and BFGS).
+ */
+ik_status_t ik_minimize(const ik_model_t* objective, const double* x0, size_t n,
+                        const double* lower, const double* upper, int32_t method,
+                        const ik_minimize_options_t* options, ik_minimize_result_t** result);
+
+/** Summary of a minimisation. Set info->struct_size = sizeof(ik_minimize_info_t) before the call. */
+typedef struct ik_minimize_info_t {
+    size_t struct_size;          /**< sizeof(ik_minimize_info_t), set by the caller */
+    int32_t method;              /**< the IK_MINIMIZE_* method that ran */
+    int32_t status;              /**< IK_MINIMIZE_GTOL .. IK_MINIMIZE_NONFINITE */
+    int32_t success;             /**< 1 when a tolerance test stopped the run (status 0-3) */
+    int32_t has_gradient;        /**< 1 when ik_minimize_result_gradient has a gradient (all methods
+                                      but Nelder-Mead) */
+    int32_t has_inverse_hessian; /**< 1 when ik_minimize_result_inverse_hessian has a matrix */
+    size_t n_params;             /**< n */
+    int64_t iterations;          /**< accepted steps (Nelder-Mead: simplex transformations; scipy's
+                                      nit counts one more there) */
+    int64_t nfev;                /**< evaluations of f, with or without derivatives (difference
+                                      probes of callback models not included) */
+    int64_t ngev;                /**< evaluations of the gradient */
+    int64_t nhev;                /**< evaluations of the Hessian */
+    double value;                /**< f(x) */
+    double gradient_norm;        /**< infinity norm of the projected gradient x - P(x - grad f) (of
+                                      grad f without bounds); NaN for Nelder-Mead */
+} ik_minimize_info_t;
+
+/** The summary of a run into *info (info->struct_size must be sizeof(ik_minimize_info_t)). */
+ik_status_t ik_minimize_result_info(const ik_minimize_result_t* result, ik_minimize_info_t* info);
+
+/** The solution x (the last accepted point; Nelder-Mead's best vertex): n values, len >= n. */
+ik_status_t ik_minimize_result_x(const ik_minimize_result_t* result, double* out, size_t len);
+
+/**
+ * grad f(x), n values. IK_ERR_INVALID_ARGUMENT for a Nelder-Mead result (it uses no gradient).
+ */
+ik_status_t ik_minimize_result_gradient(const ik_minimize_result_t* result, double* out,
+                                        size_t len);
+
+/**
+ * The inverse-Hessian estimate at x, n x n row-major (len >= n^2): the BFGS approximation
+ * (IK_MINIMIZE_BFGS), or the inverse of the exact (formula) or differenced (callback) Hessian at
+ * x (IK_MINIMIZE_NEWTON, IK_MINIMIZE_NEWTON_TRUST_REGION; Newton evaluates it once more at x).
+ * IK_ERR_INVALID_ARGUMENT for the other methods (they keep no dense matrix); IK_ERR_SINGULAR,
+ * with out filled with NaN and the reason in ik_last_error(), when the Hessian at x is not
+ * positive definite or max_fev ran out before it could be evaluated.
+ */
+ik_status_t ik_minimize_result_inverse_hessian(const ik_minimize_result_t* result, double* out,
+                                               size_t len);
+
+/** One sentence saying why the run stopped (valid until the result is freed; NULL result: ""). */
+const char* ik_minimize_result_message(const ik_minimize_result_t* result);
+
+/** Releases a result; NULL is a no-op. */
+void ik_minimize_result_free(ik_minimize_result_t* result);
+
+/** Why a root finder stopped. 0 and 1 mean success. Values are fixed forever. */
+enum ik_root_status {
+    IK_ROOT_FATOL = 0,                 /**< ||F(x)||_inf <= fatol (or F(x) is exactly 0) */
+    IK_ROOT_XTOL = 1,                  /**< the Newton step (scalar: or the bracket) <= xtol + rtol |x| */
+    IK_ROOT_MAX_ITER = 2,              /**< max_iter iterations: not converged */
+    IK_ROOT_MAX_FEV = 3,               /**< the next evaluation would exceed max_fev: not converged */
+    IK_ROOT_STOPPED = 4,               /**< the progress callback asked to stop */
+    IK_ROOT_LOCAL_MINIMUM = 5,         /**< a stationary point of ||F||^2 that is not a root (f' = 0
+                                            in one dimension) */
+    IK_ROOT_LINE_SEARCH_FAILED = 6,    /**< no Newton or damped step lowered ||F|| */
+    IK_ROOT_NONFINITE = 7              /**< F is NaN/inf inside the bracket or wherever the
+                                            iteration could step */
+};
+
+/** One sentence for an IK_ROOT_* status (static storage; "" for an unknown value). */
+const char* ik_root_status_message(int32_t status);
+
+/** Options of the ik_root_* functions. Fill with ik_root_options_default(). */
+typedef struct ik_root_options_t {
+    size_t struct_size;          /**< sizeof(ik_root_options_t), set by ik_root_options_default */
+    double fatol;                /**< stop when ||F(x)||_inf <= fatol (default 0: only an exact
+                                      zero), >= 0 */
+    double xtol;                 /**< absolute step tolerance (default 2e-12, scipy brentq's xtol), >= 0 */
+    double rtol;                 /**< relative step tolerance (default 4 eps = 8.9e-16, scipy
+                                      brentq's rtol), >= 0 */
+    int64_t max_iter;            /**< most iterations, 0 (default) = 100 */
+    int64_t max_fev;             /**< most evaluations of F (with or without derivatives), 0
+                                      (default) = unlimited. The evaluations at x0 and at the
+                                      bracket ends always happen */
+    ik_progress_fn progress;     /**< NULL (default), or called after every iteration with the
+                                      iteration, x (n values) and ||F(x)||_inf as `cost`; non-zero
+                                      stops cleanly (IK_OK, status IK_ROOT_STOPPED) */
+    void* progress_data;         /**< user_data of progress */
+} ik_root_options_t;
+
+/** Fill *options with the defaults (and struct_size). */
+ik_status_t ik_root_options_default(ik_root_options_t* options);
+
+/** The outcome of ik_root_scalar(). Set struct_size = sizeof(ik_root_scalar_info_t) before the call. */
+typedef struct ik_root_scalar_info_t {
+    size_t struct_size;          /**< sizeof(ik_root_scalar_info_t), set by the caller */
+    double root;                 /**< the root estimate */
+    double value;                /**< f(root) */
+    double derivative;           /**< f'(root) */
+    double bracket_lower;        /**< the final bracket with a sign change of f around the root, */
+    double bracket_upper;        /**< lower <= upper; both NaN when no sign change was ever seen */
+    int64_t iterations;          /**< Newton or bisection steps */
+    int64_t evaluations;         /**< evaluations of f (each gives f and f') */
+    int32_t status;              /**< IK_ROOT_* (ik_root_status_message() says it in words) */
+    int32_t success;             /**< 1 for IK_ROOT_FATOL and IK_ROOT_XTOL */
+} ik_root_scalar_info_t;
+
+/**
+ * A root of f(x) = 0 in one unknown by Newton's method safeguarded by bisection inside a bracket
+ * (Numerical Recipes' rtsafe; scipy's root_scalar with a bracket's guarantee). With a bracket
+ * (its ends in either order, f of opposite signs or zero there) the iteration always converges:
+ * it starts at x0 (which must lie in the bracket) or the end with the smaller |f| and bisects
+ * whenever Newton would leave the bracket or shrink it too slowly. Without one it runs Newton
+ * from x0 with step halving until |f| decreases, and continues as bracketed at the first sign
+ * change it sees.
+ *  f        a model without inputs of ONE parameter (the unknown); f' is its gradient (exact for
+ *           formulas; the Jacobian callback, or central differences, for callback models)
+ *  x0       NULL, or one finite starting value (required without a bracket)
+ *  bracket  NULL, or 2 finite values {a, b}
+ *  options  NULL for defaults
+ *  info     receives the outcome (info->struct_size must be sizeof(ik_root_scalar_info_t))
+ * Returns IK_OK whenever a result exists, also when the iteration did not converge (read
+ * info->status). Errors: IK_ERR_INVALID_ARGUMENT (NULL f or info, x0 and bracket both NULL, a
+ * model with inputs, a bracket without sign change, x0 outside the bracket, a bad option),
+ * IK_ERR_DIMENSION (f has more than one parameter), IK_ERR_NONFINITE (NaN/inf in x0 or bracket,
+ * f NaN/inf there), IK_ERR_CALLBACK (a model callback returned non-zero).
+ */
+ik_status_t ik_root_scalar(const ik_model_t* f, const double* x0, const double* bracket,
+                           const ik_root_options_t* options, ik_root_scalar_info_t* info);
+
+/** Opaque result of ik_root() and ik_root_formulas(). Free with ik_root_result_free(). */
+typedef struct ik_root_result_t ik_root_result_t;
+
+/**
+ * A root of the square system F(x) = 0 of n equations in n unknowns by Newton's method with a
+ * backtracking line search on 1/2 ||F||^2, and Levenberg-Marquardt directions where the
+ * Jacobian is singular or ill-conditioned (Dennis & Schnabel 1983, ch. 6; Nocedal & Wright
+ * sec. 11.2).
+ *  system   a model without inputs of n parameters whose n values at n_points = n are the
+ *           equations F_i(x) and whose Jacobian (ik_model_jacobian at n points) is dF_i/dx_j: a
+ *           callback model whose ik_model_fn writes the n equations (and whose Jacobian
+ *           callback, if any, the n x n Jacobian). A compiled formula gives one equation (the same
+ *           value at every point), so only n = 1 is accepted for one: use ik_root_formulas()
+ *  x0, n    n finite starting values; n must equal the model's parameters
+ *  options  NULL for defaults
+ *  result   receives the handle (NULL on failure)
+ * Returns IK_OK whenever a result exists, also when the iteration did not converge.
+ * Errors: IK_ERR_INVALID_ARGUMENT (NULL pointers, a model with inputs, a formula with n > 1,
+ * a bad option), IK_ERR_DIMENSION (n differs from the model's parameters, n = 0),
+ * IK_ERR_NONFINITE (NaN/inf in x0, F or its Jacobian NaN/inf at x0), IK_ERR_CALLBACK.
+ */
+ik_status_t ik_root(const ik_model_t* system, const double* x0, size_t n,
+                    const ik_root_options_t* options, ik_root_result_t** result);
+
+/**
+ * A root of the square system F_i(x) = 0, i < n_equations, with one model per equation: F_i is
+ * the value of equations[i] (a formula or a callback model without inputs writing 1 value) and
+ * row i of the Jacobian is its gradient (exact for formulas). Solved as ik_root().
+ *  equations    n_equations model handles; n_equations must equal n
+ *  unknowns     NULL: every equation has the same n parameter names in the same order, which
+ *               are the unknowns in the order of x0; or n distinct names of the unknowns in the
+ *               order of x0, each equation's parameters being some of them (an equation need not
+ *               involve every unknown: "x - 1" among the unknowns {"x", "y"})
+ *  x0, n        n finite starting values
+ *  options, result  as for ik_root()
+ * Errors as ik_root(), plus IK_ERR_INVALID_ARGUMENT for a NULL or freed equation handle, a
+ * parameter not among the unknowns, parameter names that differ between equations (unknowns
+ * NULL) or a repeated unknown, and IK_ERR_DIMENSION for n_equations != n.
+ */
+ik_status_t ik_root_formulas(const ik_model_t* const* equations, size_t n_equations,
+                             const char* const* unknowns, const double* x0, size_t n,
+                             const ik_root_options_t* options, ik_root_result_t** result);
+
+/** Summary of a root search. Set info->struct_size = sizeof(ik_root_info_t) before the call. */
+typedef struct ik_root_info_t {
+    size_t struct_size;          /**< sizeof(ik_root_info_t), set by the caller */
+    int32_t status;              /**< IK_ROOT_* */
+    int32_t success;             /**< 1 for IK_ROOT_FATOL and IK_ROOT_XTOL */
+    size_t n;                    /**< number of unknowns and equations */
+    int64_t iterations;          /**< accepted steps */
+    int64_t nfev;                /**< evaluations of F (with or without the Jacobian; difference
+                                      probes not included) */
+    int64_t njev;                /**< evaluations of the Jacobian */
+    double residual_norm;        /**< ||F(x)||_inf */
+} ik_root_info_t;
+
+/** The summary into *info (info->struct_size must be sizeof(ik_root_info_t)). */
+ik_status_t ik_root_result_info(const ik_root_result_t* result, ik_root_info_t* info);
+
+/** The root estimate x, n values (len >= n). */
+ik_status_t ik_root_result_x(const ik_root_result_t* result, double* out, size_t len);
+
+/** F(x) at the root estimate, n values (len >= n). */
+ik_status_t ik_root_result_values(const ik_root_result_t* result, double* out, size_t len);
+
+/** One sentence saying why the iteration stopped (valid until the result is freed; NULL: ""). */
+const char* ik_root_result_message(const ik_root_result_t* result);
+
+/** Releases a result; NULL is a no-op. */
+void ik_root_result_free(ik_root_result_t* result);
 
 #ifdef __cplusplus
 }

@@ -41,14 +41,15 @@ private func names(_ names: UnsafePointer<UnsafePointer<CChar>?>?, _ n: Int, _ n
     return try (0..<n).map { i in String(cString: try requireNonNull(list[i], "\(name)[\(i)]")) }
 }
 
-/// The parameter vector: n_params must equal the model's, every value finite.
+/// The parameter vector: its length (the argument `lengthName`) must equal the model's number
+/// of parameters, every value finite.
 func parameterVector(_ model: any ParametricModel, _ p: UnsafePointer<Double>?, _ nParams: Int,
-                     name: String = "p") throws -> [Double] {
-    let n = try length(nParams, "n_params")
+                     name: String = "p", lengthName: String = "n_params") throws -> [Double] {
+    let n = try length(nParams, lengthName)
     let names = model.parameterNames
     guard n == names.count else {
         throw ArgumentError(status: .dimension,
-                            message: "n_params is \(n) but the model has \(names.count) parameters")
+                            message: "\(lengthName) is \(n) but the model has \(names.count) parameters")
     }
     guard n > 0 else { return [] }
     let values = Array(UnsafeBufferPointer(start: try requireNonNull(p, name), count: n))
@@ -78,12 +79,14 @@ func dataPoints(_ model: any ParametricModel, _ x: UnsafePointer<Double>?, _ nPo
     return DataPointStorage(rowMajor: UnsafeBufferPointer(start: xs, count: total), count: n, inputCount: k)
 }
 
-/// IK_ERR_INVALID_ARGUMENT naming `function` unless the model has no inputs.
-private func requireInputFree(_ model: any ParametricModel, _ function: String) throws {
+/// IK_ERR_INVALID_ARGUMENT naming `function` and the argument `name` unless the model has no
+/// inputs; `hint` says what to do instead.
+func requireInputFree(_ model: any ParametricModel, _ function: String, name: String = "model",
+                      hint: String = "use ik_model_evaluate or ik_model_jacobian") throws {
     guard model.inputCount == 0 else {
         let inputs = (model as? InferKit.Model).map { "inputs \($0.inputs)" } ?? "\(model.inputCount) inputs"
         throw ArgumentError(status: .invalidArgument,
-                            message: "\(function) needs a model without inputs, but model has \(inputs): use ik_model_evaluate or ik_model_jacobian")
+                            message: "\(function) needs a model without inputs, but \(name) has \(inputs): \(hint)")
     }
 }
 

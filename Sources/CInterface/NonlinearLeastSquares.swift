@@ -139,7 +139,7 @@ private func weights(_ sigma: UnsafePointer<Double>?, _ n: Int, _ name: String =
 }
 
 /// The box from optional lower/upper arrays of n values (NaN rejected, ±inf allowed).
-private func bounds(_ lower: UnsafePointer<Double>?, _ upper: UnsafePointer<Double>?, _ n: Int) throws -> Bounds? {
+func bounds(_ lower: UnsafePointer<Double>?, _ upper: UnsafePointer<Double>?, _ n: Int) throws -> Bounds? {
     if lower == nil && upper == nil { return nil }
     let lo = lower.map { Array(UnsafeBufferPointer(start: $0, count: n)) } ?? [Double](repeating: -.infinity, count: n)
     let hi = upper.map { Array(UnsafeBufferPointer(start: $0, count: n)) } ?? [Double](repeating: .infinity, count: n)
