@@ -225,7 +225,7 @@ struct Solver {
 
     /// Loss-rescaled residuals into `qtr` and Jacobian into `scaled`, the gradient, the active
     /// set, the column norms, and the QR factorisation of the free columns (Qᵀr̃ in `qtr`).
-    /// Returns ‖r̃‖ and the column norms of all n columns.
+    /// Returns √(2C) (‖r‖ for the linear loss) and the column norms of all n columns.
     mutating func linearise(columnNorms: inout [Double]) throws -> Double {
         let source: UnsafeMutablePointer<Double>
         w.qtr.update(from: w.r, count: m)
@@ -236,7 +236,6 @@ struct Solver {
             options.loss.rescale(w.qtr, w.scaled, m, n, scale: options.lossScale, rowScale: w.rowScale)
             source = w.scaled
         }
-        let rnorm2 = dot(w.qtr, w.qtr, m)
         for j in 0..<n {
             let column = source + j * m
             gradient[j] = dot(column, w.qtr, m)
@@ -268,7 +267,11 @@ struct Solver {
             try w.qr.applyQTranspose(w.qtr, columns: nf)
             w.subproblem.load(w.qr, columns: nf)
         }
-        return rnorm2.squareRoot()
+        // The reference length of the residuals: √(2C). For the linear loss that is ‖r‖; for a
+        // robust loss ‖r̃‖ can be far larger (the rescaled residuals of points beyond the
+        // loss's threshold grow where its curvature vanishes), which would make every cosine
+        // look converged.
+        return (2 * cost).squareRoot()
     }
 
     // MARK: - Levenberg-Marquardt
