@@ -559,6 +559,13 @@ func allFinite(_ v: UnsafePointer<Double>, _ count: Int) -> Bool {
     return s0 + s1 + s2 + s3 == 0
 }
 
+/// True when no value of `values` is NaN or ±inf (one vectorised pass): the fast check that
+/// callers run before searching for the culprit to name.
+public func isAllFinite(_ values: UnsafeBufferPointer<Double>) -> Bool {
+    guard let base = values.baseAddress else { return true }
+    return allFinite(base, values.count)
+}
+
 /// ‖diag(d) v‖ of two n-vectors.
 func scaledNorm(_ d: [Double], _ v: [Double]) -> Double {
     var s = 0.0
