@@ -90,6 +90,18 @@ static int gsl_fit(gsl_multifit_nlinear_workspace* w, gsl_multifit_nlinear_fdf* 
     return status;
 }
 
+/* The problem for gsl_multifit_nlinear: residuals and Jacobian of the data *d. */
+static gsl_multifit_nlinear_fdf gsl_problem(gsl_data_t* d) {
+    gsl_multifit_nlinear_fdf fdf;
+    fdf.f = gsl_f;
+    fdf.df = gsl_df;
+    fdf.fvv = NULL;
+    fdf.n = d->n;
+    fdf.p = 4;
+    fdf.params = d;
+    return fdf;
+}
+
 static gsl_multifit_nlinear_workspace* gsl_workspace(int cholesky, size_t n) {
     gsl_multifit_nlinear_parameters params = gsl_multifit_nlinear_default_parameters();
     if (cholesky) params.solver = gsl_multifit_nlinear_solver_cholesky;
@@ -184,13 +196,7 @@ int main(int argc, char** argv) {
             gsl_multifit_nlinear_workspace* w = gsl_workspace(cholesky, n);
             gsl_matrix* covar = gsl_matrix_alloc(4, 4);
             gsl_data_t d = {x, y, n};
-            gsl_multifit_nlinear_fdf fdf;
-            fdf.f = gsl_f;
-            fdf.df = gsl_df;
-            fdf.fvv = NULL;
-            fdf.n = n;
-            fdf.p = 4;
-            fdf.params = &d;
+            gsl_multifit_nlinear_fdf fdf = gsl_problem(&d);
             TIME_MEDIAN(t, 50, 21, gsl_fit(w, &fdf, covar, out));
             print(cholesky ? "gsl_cholesky" : "gsl_qr", t, out, 24);
             gsl_matrix_free(covar);
@@ -245,13 +251,7 @@ int main(int argc, char** argv) {
                 memset(mean, 0, sizeof mean);
                 for (r = 0; r < rows; r++) {
                     gsl_data_t d = {x, y + r * n, n};
-                    gsl_multifit_nlinear_fdf fdf;
-                    fdf.f = gsl_f;
-                    fdf.df = gsl_df;
-                    fdf.fvv = NULL;
-                    fdf.n = n;
-                    fdf.p = 4;
-                    fdf.params = &d;
+                    gsl_multifit_nlinear_fdf fdf = gsl_problem(&d);
                     if (gsl_fit(w, &fdf, covar, out) == GSL_SUCCESS) mean[8] += 1.0 / (double)rows;
                     if (out[24] <= 2.0 * (double)(n - 4)) mean[9] += 1.0 / (double)rows;
                     out[1] = fabs(out[1]);
