@@ -192,14 +192,16 @@ public func ik_nlls_fit(_ model: OpaquePointer?, _ x: UnsafePointer<Double>?, _ 
             try withOptionalBuffer(observations) { yb in
                 try withOptionalBuffer(w) { wb in
                     let problem = LeastSquaresProblem(model: m, points: points, observations: yb, weights: wb)
-                    let solution = try NonlinearLeastSquares.solve(problem, start: start, bounds: box, options: settings.options)
+                    let workspace = LeastSquaresWorkspace(residuals: problem.residualCount, parameters: start.count)
+                    let solution = try NonlinearLeastSquares.solve(problem, start: start, bounds: box, options: settings.options,
+                                                                   workspace: workspace)
                     if solution.termination == .nonFiniteModel {
                         throw ArgumentError(status: .nonFinite,
                                             message: "the model was NaN or infinite at every step tried from p = \(solution.parameters) (after \(solution.evaluations) evaluations): the fit cannot continue")
                     }
                     return try LeastSquaresFit(solution: solution, problem: problem, absoluteSigma: absolute,
                                                loss: settings.options.loss, lossScale: settings.options.lossScale,
-                                               laplace: settings.laplace)
+                                               laplace: settings.laplace, workspace: workspace)
                 }
             }
         }

@@ -39,6 +39,8 @@ struct Tape: Sendable {
     /// `sharedTangent[k * parameterCount + j]`: instruction k's tangent for parameter j is its
     /// operand's, no work to do.
     let sharedTangent: [Bool]
+    /// True when the reverse sweep is the cheaper way to the Jacobian (decided once, here).
+    var prefersReverseJacobian = false
 
     /// Index of the slot of parameter `j`.
     func parameterSlot(_ j: Int) -> Int { inputCount + j }
@@ -210,7 +212,7 @@ struct TapeCompiler {
         return Tape(inputCount: inputCount, parameterCount: p, slotCount: slotCount,
                     constants: constants.filter { live[$0.slot] }, instructions: kept,
                     result: result, dependencies: dependencies, tangentIndex: index, tangentBlocks: blocks,
-                    sharedTangent: shared)
+                    sharedTangent: shared).decidingJacobianMode()
     }
 }
 

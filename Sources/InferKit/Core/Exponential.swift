@@ -27,12 +27,17 @@ enum Exponential {
     static func evaluate(_ a: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, _ m: Int) {
         // Ternaries rather than Swift.min/max (whose NaN rules block vectorisation); a NaN
         // passes through and is set right below with the other out-of-range arguments.
+        // `outside` collects the bits of clamped − x: zero exactly when every x was in range.
+        var outside: UInt64 = 0
         for i in 0..<m {
             let x = a[i]
             let clamped = x > normalHigh ? normalHigh : (x < normalLow ? normalLow : x)
+            outside |= (clamped - x).bitPattern
             out[i] = normal(clamped)
         }
-        for i in 0..<m where !(a[i] >= normalLow && a[i] <= normalHigh) { out[i] = value(a[i]) }
+        if outside != 0 {
+            for i in 0..<m where !(a[i] >= normalLow && a[i] <= normalHigh) { out[i] = value(a[i]) }
+        }
     }
 
     /// exp(x) for x in [−708, 709] (2^k a normal number): branch-free.

@@ -112,7 +112,8 @@ public enum BatchLeastSquares {
                                                                                            options: optionsForRows, workspace: workspace)
                                             return try LeastSquaresFit(solution: solution, problem: problem,
                                                                        absoluteSigma: absoluteSigma, loss: options.loss,
-                                                                       lossScale: options.lossScale, detailed: false)
+                                                                       lossScale: options.lossScale, detailed: false,
+                                                                       workspace: workspace)
                                         }
                                         for j in 0..<n { out.params[r * n + j] = fit.parameters[j] }
                                         if let c = fit.covariance {

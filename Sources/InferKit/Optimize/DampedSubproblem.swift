@@ -58,6 +58,17 @@ final class DampedSubproblem {
         for j in 0..<n where !(Swift.abs(R(j, j)) > threshold) { rank = j; break }
     }
 
+    /// Takes a full-rank n × n upper-triangular factor `u` (leading dimension `ld`) without
+    /// pivoting (the Cholesky factor of JᵀJ).
+    func load(upper u: UnsafePointer<Double>, ld: Int, columns n: Int) {
+        self.n = n
+        for j in 0..<n {
+            pivots[j] = j
+            for i in 0...j { r[i + j * capacity] = u[i + j * ld] }
+        }
+        rank = n
+    }
+
     /// (R Pᵀ v) for v in the original column order, into `out` (n values); ‖·‖² returned.
     func multiplyR(_ v: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>) -> Double {
         var norm2 = 0.0

@@ -79,10 +79,11 @@ public struct LeastSquaresFit {
     /// Statistics of `solution`. `loss` and `lossScale` are the fit's (the covariance uses the
     /// loss-rescaled Jacobian, as scipy's curve_fit); `laplace` computes the full-Hessian
     /// covariance from the model's second derivatives; `detailed` computes the condition number
-    /// (an SVD of the triangular factor; the batch fitter skips it).
+    /// (an SVD of the triangular factor; the batch fitter skips it). `workspace` (the solve's)
+    /// lends its QR buffers.
     public init(solution: LeastSquaresSolution, problem: LeastSquaresProblem, absoluteSigma: Bool,
                 loss: RobustLoss = .linear, lossScale: Double = 1, laplace: Bool = false,
-                detailed: Bool = true) throws {
+                detailed: Bool = true, workspace: LeastSquaresWorkspace? = nil) throws {
         self.solution = solution
         let names = problem.model.parameterNames
         parameterNames = names
@@ -103,7 +104,8 @@ public struct LeastSquaresFit {
         }
         let free = (0..<n).filter { !solution.activeBounds[$0] }
         let scaleSquared: Double = absoluteSigma ? 1 : (degreesOfFreedom > 0 ? 2 * solution.cost / Double(degreesOfFreedom) : .nan)
-        let curvature = try JacobianCurvature(jacobian: jac, m: m, n: n, free: free, detailed: detailed)
+        let lent = workspace.flatMap { $0.m == m && $0.n == n ? $0.qr : nil }
+        let curvature = try JacobianCurvature(jacobian: jac, m: m, n: n, free: free, detailed: detailed, qr: lent)
         rank = curvature.rank
         conditionNumber = curvature.conditionNumber
         var issue: String? = nil
@@ -161,7 +163,7 @@ struct JacobianCurvature {
     /// True when that parameter's column is exactly zero.
     let columnIsZero: Bool
 
-    init(jacobian: [Double], m: Int, n: Int, free: [Int], detailed: Bool) throws {
+    init(jacobian: [Double], m: Int, n: Int, free: [Int], detailed: Bool, qr lent: JacobianQR? = nil) throws {
         let nf = free.count
         guard nf > 0 else {
             rank = 0; conditionNumber = .nan; inverse = DenseMatrix(rows: 0, cols: 0)
@@ -195,7 +197,7 @@ struct JacobianCurvature {
             deficientParameter = j; columnIsZero = true
             return
         }
-        let qr = JacobianQR(rows: m, cols: nf)
+        let qr = lent ?? JacobianQR(rows: m, cols: nf)
         try a.withUnsafeBufferPointer { try qr.factor($0.baseAddress!, columns: nf) }
         let threshold = Double.ulpOfOne * Double(Swift.max(m, nf)) * Swift.abs(qr.r(0, 0))
         var k = 0

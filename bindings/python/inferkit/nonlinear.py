@@ -274,7 +274,8 @@ def _read_result(handle, n, m, names, laplace):
 
 def _bounds(bounds, n):
     """scipy's ``bounds``: a (lower, upper) pair of scalars or arrays; None for no bounds."""
-    if bounds is None:
+    if bounds is None or (type(bounds) is tuple and len(bounds) == 2 and isinstance(bounds[0], float)
+                          and isinstance(bounds[1], float) and bounds[0] == -np.inf and bounds[1] == np.inf):
         return None, None
     try:
         lower, upper = bounds
@@ -440,22 +441,32 @@ def _whitened(problem, y, chol):
     return _Problem(cb._handle, None, y.shape[0], base.names, (cb, base), cb.check)
 
 
-def _run_fit(problem, y, sigma, absolute_sigma, p0, bounds, options, progress=None):
-    """ik_nlls_fit on a problem; returns the LeastSquaresResult."""
+_DEFAULT_OPTIONS = {"method": None}
+
+
+def _run_fit(problem, y, sigma, absolute_sigma, p0, bounds, options, progress=None, reader=None):
+    """ik_nlls_fit on a problem; returns ``reader(handle, n, m, names, laplace)`` (by default
+    the full :class:`LeastSquaresResult`)."""
     n = len(problem.names)
     p0 = _vector("p0", p0)
     if p0.shape[0] != n:
         raise DimensionError(f"p0 has {p0.shape[0]} values but the model has {n} parameters {problem.names}")
     lower, upper = _bounds(bounds, n)
-    opts, keep = _options(n_params=n, **options)
     holder = {}
-    callback = _progress_callback(progress, holder)
-    if callback is not None:
-        opts.progress = callback
+    keep = None
+    if progress is None and all(v is None or v is False for k, v in options.items() if k != "method") \
+            and options.get("method") in (None, "lm", "trf", "dogbox"):
+        opts_ref = None  # the library's defaults: no options struct to build
+    else:
+        opts, keep = _options(n_params=n, **options)
+        callback = _progress_callback(progress, holder)
+        if callback is not None:
+            opts.progress = callback
+        opts_ref = ctypes.byref(opts)
     result = _RESULT_P()
     status = lib.ik_nlls_fit(problem.handle, _pointer(problem.points), problem.n, _pointer(y), _pointer(sigma),
                              _capi.IK_SIGMA_ABSOLUTE if absolute_sigma else _capi.IK_SIGMA_RELATIVE,
-                             _pointer(p0), n, _pointer(lower), _pointer(upper), ctypes.byref(opts),
+                             _pointer(p0), n, _pointer(lower), _pointer(upper), opts_ref,
                              ctypes.byref(result))
     del keep
     problem.check(status)
@@ -463,9 +474,26 @@ def _run_fit(problem, y, sigma, absolute_sigma, p0, bounds, options, progress=No
         lib.ik_nlls_result_free(result)
         raise holder["error"]
     try:
-        return _read_result(result, n, problem.n, problem.names, bool(options.get("laplace")))
+        return (reader or _read_result)(result, n, problem.n, problem.names, bool(options.get("laplace")))
     finally:
         lib.ik_nlls_result_free(result)
+
+
+def _read_params_and_covariance(handle, n, m, names, laplace):
+    """What curve_fit returns without full_output: (x, cov or None, status, converged, message,
+    cov_issue), read with as few calls as possible."""
+    info = _capi.ik_nlls_info_t()
+    info.struct_size = ctypes.sizeof(info)
+    check(lib.ik_nlls_result_info(handle, ctypes.byref(info)))
+    x = _get(lib.ik_nlls_result_params, handle, n)
+    cov = None
+    if not info.flags & _capi.IK_NLLS_FLAG_NO_COVARIANCE:
+        cov = _get(lib.ik_nlls_result_covariance, handle, n * n).reshape(n, n)
+    issue = None
+    if info.flags & (_capi.IK_NLLS_FLAG_NO_COVARIANCE | _capi.IK_NLLS_FLAG_AT_BOUND):
+        issue = lib.ik_nlls_result_covariance_issue(handle).decode("utf-8") or None
+    message = "" if info.converged else lib.ik_nlls_result_message(handle).decode("utf-8")
+    return x, cov, int(info.status), bool(info.converged), message, issue
 
 
 _CURVE_FIT_OPTIONS = {"ftol", "xtol", "gtol", "maxfev", "max_nfev", "loss", "f_scale", "x_scale", "factor",
@@ -528,20 +556,18 @@ def curve_fit(f, xdata, ydata, p0=None, sigma=None, absolute_sigma=False, bounds
     if "maxfev" in kwargs or "max_nfev" in kwargs:
         options["max_nfev"] = kwargs.get("max_nfev", kwargs.get("maxfev"))
     options["method"] = method
+    if not full_output:
+        x, pcov, status, converged, message, issue = _run_fit(
+            problem, data, weights, absolute_sigma, p0, bounds, options, kwargs.get("callback"),
+            reader=_read_params_and_covariance)
+        if not converged and status != _capi.IK_NLLS_STOPPED:
+            raise RuntimeError("Optimal parameters not found: " + message)
+        return x, _curve_fit_covariance(pcov, issue, n)
     res = _run_fit(problem, data, weights, absolute_sigma, p0, bounds, options, kwargs.get("callback"))
     ier = _IER.get(res.status, 5)
     if not res.success and res.status != _capi.IK_NLLS_STOPPED:
         raise RuntimeError("Optimal parameters not found: " + res.message)
-    if res.cov is None:
-        pcov = np.full((n, n), np.inf)
-        warnings.warn("Covariance of the parameters could not be estimated: " + (res.cov_issue or ""),
-                      OptimizeWarning, stacklevel=2)
-    else:
-        pcov = res.cov
-        if res.cov_issue:
-            warnings.warn(res.cov_issue, OptimizeWarning, stacklevel=2)
-    if not full_output:
-        return res.x, pcov
+    pcov = _curve_fit_covariance(res.cov, res.cov_issue, n)
     infodict = {"nfev": res.nfev, "njev": res.njev, "fvec": res.fun, "fjac": res.jac, "nit": res.nit,
                 "status": res.status, "chi2": res.chi2, "dof": res.dof, "cov_issue": res.cov_issue,
                 "active_mask": res.active_mask}
@@ -549,6 +575,18 @@ def curve_fit(f, xdata, ydata, p0=None, sigma=None, absolute_sigma=False, bounds
         infodict["laplace_cov"] = res.laplace_cov
         infodict["laplace_issue"] = res.laplace_issue
     return res.x, pcov, infodict, res.message, ier
+
+
+def _curve_fit_covariance(cov, issue, n):
+    """scipy's pcov: inf when the covariance cannot be estimated, with an OptimizeWarning that
+    says which parameter and why (also for a partial covariance)."""
+    if cov is None:
+        warnings.warn("Covariance of the parameters could not be estimated: " + (issue or ""),
+                      OptimizeWarning, stacklevel=3)
+        return np.full((n, n), np.inf)
+    if issue:
+        warnings.warn(issue, OptimizeWarning, stacklevel=3)
+    return cov
 
 
 # ------------------------------------------------------------------------------------------
