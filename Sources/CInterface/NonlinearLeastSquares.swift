@@ -88,6 +88,7 @@ private func nonlinearSettings(_ p: UnsafePointer<ik_nlls_options_t>?, parameter
         throw ArgumentError(status: .invalidArgument, message: "options->n_threads is \(c.n_threads): it must be >= 0 (0 for all cores)")
     }
     s.threads = Int(c.n_threads)
+    o.threads = Int(c.n_threads)
     if let progress = c.progress {
         let context = CallbackContext(c.progress_data)
         o.progress = { iteration, params, cost in

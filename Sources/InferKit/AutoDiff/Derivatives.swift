@@ -16,24 +16,29 @@
 
 extension Tape {
     /// Values and the column-major n x p Jacobian d f(x_i) / d p_j at `count` points.
-    /// With `residuals`, writes the weighted residuals and the weighted Jacobian instead.
+    /// With `residuals`, writes the weighted residuals and the weighted Jacobian instead; column j
+    /// starts at `jacobian[j * leadingDimension]` (default n), so a slice of points can write its
+    /// rows of a larger Jacobian.
     func jacobian(inputs: [UnsafeBufferPointer<Double>], parameters: UnsafeBufferPointer<Double>,
                   count n: Int, values output: UnsafeMutableBufferPointer<Double>,
-                  jacobian: UnsafeMutableBufferPointer<Double>, residuals: ResidualTransform? = nil) {
+                  jacobian: UnsafeMutableBufferPointer<Double>, residuals: ResidualTransform? = nil,
+                  leadingDimension: Int? = nil) {
         if prefersReverseJacobian {
             reverseJacobian(inputs: inputs, parameters: parameters, count: n, values: output, jacobian: jacobian,
-                            residuals: residuals)
+                            residuals: residuals, leadingDimension: leadingDimension)
             return
         }
         forwardJacobian(inputs: inputs, parameters: parameters, count: n, values: output, jacobian: jacobian,
-                        residuals: residuals)
+                        residuals: residuals, leadingDimension: leadingDimension)
     }
 
     /// The Jacobian by forward mode (see the top of this file); `jacobian` chooses.
     func forwardJacobian(inputs: [UnsafeBufferPointer<Double>], parameters: UnsafeBufferPointer<Double>,
                          count n: Int, values output: UnsafeMutableBufferPointer<Double>,
-                         jacobian: UnsafeMutableBufferPointer<Double>, residuals: ResidualTransform? = nil) {
+                         jacobian: UnsafeMutableBufferPointer<Double>, residuals: ResidualTransform? = nil,
+                  leadingDimension: Int? = nil) {
         let p = parameterCount
+        let ld = leadingDimension ?? n
         let block = Swift.min(Tape.blockSize, Swift.max(n, 1))
         // Tangent blocks exist only for the (slot, parameter) pairs that depend on each other
         // (tangentIndex); each is written by its instruction before it is read, so only the
@@ -124,7 +129,7 @@ extension Tape {
             }
             ResidualTransform.store(residuals, values + result * block, into: output, at: start, count: m)
             for j in 0..<p {
-                let column = jacobian.baseAddress.map { $0 + j * n + start }
+                let column = jacobian.baseAddress.map { $0 + j * ld + start }
                 guard let column else { continue }
                 if depends(result, on: j) {
                     ResidualTransform.storeDerivative(residuals, tangent(result, j), into: column, at: start, count: m)

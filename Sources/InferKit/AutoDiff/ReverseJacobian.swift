@@ -71,8 +71,10 @@ extension Tape {
     /// `residuals`) by block-wise reverse mode; the same outputs as `jacobian`.
     func reverseJacobian(inputs: [UnsafeBufferPointer<Double>], parameters: UnsafeBufferPointer<Double>,
                          count n: Int, values output: UnsafeMutableBufferPointer<Double>,
-                         jacobian: UnsafeMutableBufferPointer<Double>, residuals: ResidualTransform? = nil) {
+                         jacobian: UnsafeMutableBufferPointer<Double>, residuals: ResidualTransform? = nil,
+                  leadingDimension: Int? = nil) {
         let p = parameterCount
+        let ld = leadingDimension ?? n
         let block = Swift.min(Tape.blockSize, Swift.max(n, 1))
         let values = UnsafeMutablePointer<Double>.allocate(capacity: slotCount * block)
         let storage = UnsafeMutablePointer<Double>.allocate(capacity: slotCount * block)
@@ -101,7 +103,7 @@ extension Tape {
             for s in 0..<slotCount { adjoints[s] = Adjoint() }
             // Own storage of a slot's adjoint: a parameter's is its column of the Jacobian.
             func own(_ slot: Int) -> UnsafeMutablePointer<Double> {
-                if slot >= inputCount && slot < inputCount + p { return columns + (slot - inputCount) * n + start }
+                if slot >= inputCount && slot < inputCount + p { return columns + (slot - inputCount) * ld + start }
                 return storage + slot * block
             }
             // Seed: the weights, or 1.
@@ -229,7 +231,7 @@ extension Tape {
             }
             // The parameters' adjoints are the block's Jacobian rows.
             for j in 0..<p {
-                let column = columns + j * n + start
+                let column = columns + j * ld + start
                 let adjoint = adjoints[parameterSlot(j)]
                 switch adjoint.kind {
                 case .none: column.update(repeating: 0, count: m)

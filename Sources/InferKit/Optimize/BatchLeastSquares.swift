@@ -81,6 +81,7 @@ public enum BatchLeastSquares {
         let abort = AbortFlag()
         var rowOptions = options
         rowOptions.progress = nil
+        rowOptions.threads = 1  // the rows are the parallel work
         let optionsForRows = rowOptions
         result.parameters.withUnsafeMutableBufferPointer { params in
             result.covariances.withUnsafeMutableBufferPointer { covs in

@@ -119,7 +119,9 @@ public enum NonlinearLeastSquares {
         let box = (bounds?.isUnbounded ?? true) ? nil : bounds
         let work = workspace.flatMap { $0.m == m && $0.n == n ? $0 : nil }
             ?? LeastSquaresWorkspace(residuals: m, parameters: n)
-        var solver = Solver(problem: problem, bounds: box, options: options, work: work, start: start)
+        var threaded = problem
+        threaded.evaluationThreads = Parallel.threads(requested: options.threads)
+        var solver = Solver(problem: threaded, bounds: box, options: options, work: work, start: start)
         switch options.method {
         case .levenbergMarquardt: try solver.levenbergMarquardt()
         case .gaussNewton: try solver.gaussNewton()
