@@ -60,10 +60,7 @@ extension Tape {
         var start = 0
         while start < n {
             let m = Swift.min(block, n - start)
-            for k in 0..<inputCount {
-                guard let base = inputs[k].baseAddress else { continue }
-                (values + k * block).update(from: base + start, count: m)
-            }
+            loadInputs(inputs, values, block: block, from: start, count: m)
             for (k, instruction) in instructions.enumerated() {
                 execute(instruction, values, block: block, count: m)
                 let out = instruction.output

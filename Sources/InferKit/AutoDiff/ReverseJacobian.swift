@@ -94,10 +94,7 @@ extension Tape {
         var start = 0
         while start < n {
             let m = Swift.min(block, n - start)
-            for k in 0..<inputCount {
-                guard let base = inputs[k].baseAddress else { continue }
-                (values + k * block).update(from: base + start, count: m)
-            }
+            loadInputs(inputs, values, block: block, from: start, count: m)
             for instruction in instructions { execute(instruction, values, block: block, count: m) }
             ResidualTransform.store(residuals, values + result * block, into: output, at: start, count: m)
             for s in 0..<slotCount { adjoints[s] = Adjoint() }

@@ -327,13 +327,20 @@ extension Tape {
         var start = 0
         while start < n {
             let m = Swift.min(block, n - start)
-            for k in 0..<inputCount {
-                guard let base = inputs[k].baseAddress else { continue }
-                (values + k * block).update(from: base + start, count: m)
-            }
+            loadInputs(inputs, values, block: block, from: start, count: m)
             for instruction in instructions { execute(instruction, values, block: block, count: m) }
             ResidualTransform.store(residuals, values + result * block, into: output, at: start, count: m)
             start += m
+        }
+    }
+
+    /// Copies points `start..<start + m` of the inputs into their slots of a block workspace.
+    @inline(__always)
+    func loadInputs(_ inputs: [UnsafeBufferPointer<Double>], _ values: UnsafeMutablePointer<Double>, block: Int,
+                    from start: Int, count m: Int) {
+        for k in 0..<inputCount {
+            guard let base = inputs[k].baseAddress else { continue }
+            (values + k * block).update(from: base + start, count: m)
         }
     }
 }
