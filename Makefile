@@ -7,23 +7,33 @@ LIB := $(BUILD)/libinferkit.so
 CC ?= cc
 CFLAGS_TEST := -std=c99 -Wall -Wextra -Werror -pedantic -O2 -Iinclude
 SYSTEM_PACKAGES := liblapacke-dev libopenblas-dev libffi-dev gfortran
+BENCH_PACKAGES := libgsl-dev
 SWIFT_RELEASE := swift build -c release --product inferkit \
 	-Xswiftc -static-stdlib \
 	-Xlinker --version-script=$(CURDIR)/tools/exports.map \
 	-Xlinker -soname=$(SONAME)
 
-.PHONY: all lib deps pydeps test test-swift test-c test-fortran test-python demo bench capi clean
+.PHONY: all lib deps bench-deps pydeps test test-swift test-c test-fortran test-python demo bench capi clean
 
 all: lib
 
 # System packages: installed only when missing (needs root, as on the project's machines).
-deps:
-	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+# $(call install_missing,PACKAGES)
+define install_missing
+	@missing=""; for p in $(1); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(SYSTEM_PACKAGES))
+
+# Only the benchmarks compare against GSL (bench/nlls_c.c); the tests never need it.
+bench-deps:
+	$(call install_missing,$(BENCH_PACKAGES))
 
 pydeps:
 	@$(PYTHON) -m pip install -q -r bindings/python/requirements-test.txt
@@ -58,11 +68,12 @@ demo: lib
 	@$(PYTHON) -m pip install -q numpy matplotlib 2>/dev/null || echo "(matplotlib not installed: the demo prints only)"
 	PYTHONPATH=bindings/python $(PYTHON) demo/demo.py
 
-bench: lib pydeps
+bench: lib pydeps bench-deps
 	PYTHONPATH=bindings/python $(PYTHON) bench/bench_linear.py
 	PYTHONPATH=bindings/python $(PYTHON) bench/bench_splines.py
 	PYTHONPATH=bindings/python $(PYTHON) bench/bench_lomb_scargle.py
 	PYTHONPATH=bindings/python $(PYTHON) bench/bench_tikhonov.py
+	PYTHONPATH=bindings/python $(PYTHON) bench/bench_nlls.py
 
 clean:
 	rm -rf .build $(BUILD) demo-output bindings/c/bin bindings/fortran/bin

@@ -8,7 +8,13 @@
  * Usage: nlls_c single FILE | nlls_c batch FILE
  *   FILE (doubles, native endianness): n, then x[n], then rows, then Y[rows * n]
  *   (single: rows = 1). sigma = 0.05, start (mu, sig, A, B) = (0.2, 0.2, 1, 0), absolute sigma.
- * Prints one line per method: "name seconds_per_fit  mu sig A B  se_mu se_sig se_A se_B".
+ * Prints one line per method: "name seconds_per_fit  mu sig A B  se_mu se_sig se_A se_B";
+ * single: then the 16 elements of the 4 x 4 covariance, row-major; batch: the means over the rows
+ * of the parameters (|sig| for sig, whose sign the model does not see) and of the standard errors,
+ * then the fraction of rows that converged and the fraction with chi2 / dof <= 2 (a fit that
+ * ended in a wrong local minimum has a far larger chi2). Single fits: median over 21 timings of 50 fits
+ * each after a warm-up. Batch: each method runs over all rows twice and the second run is timed
+ * (the first pays for first-touch memory and thread start-up).
  */
 #define _POSIX_C_SOURCE 199309L
 #include <gsl/gsl_blas.h>
@@ -65,7 +71,8 @@ static int gsl_df(const gsl_vector* p, void* data, gsl_matrix* J) {
     return GSL_SUCCESS;
 }
 
-/* One GSL fit incl. the covariance; params and errors into out[8]. */
+/* One GSL fit incl. the covariance; params, errors, covariance (row-major) and chi2 into
+ * out[25]. */
 static int gsl_fit(gsl_multifit_nlinear_workspace* w, gsl_multifit_nlinear_fdf* fdf,
                    gsl_matrix* covar, double* out) {
     gsl_vector_const_view x0 = gsl_vector_const_view_array(START, 4);
@@ -78,7 +85,21 @@ static int gsl_fit(gsl_multifit_nlinear_workspace* w, gsl_multifit_nlinear_fdf* 
         out[j] = gsl_vector_get(gsl_multifit_nlinear_position(w), j);
         out[4 + j] = sqrt(gsl_matrix_get(covar, j, j));
     }
+    for (j = 0; j < 16; j++) out[8 + j] = gsl_matrix_get(covar, j / 4, j % 4);
+    gsl_blas_ddot(gsl_multifit_nlinear_residual(w), gsl_multifit_nlinear_residual(w), &out[24]);
     return status;
+}
+
+/* The problem for gsl_multifit_nlinear: residuals and Jacobian of the data *d. */
+static gsl_multifit_nlinear_fdf gsl_problem(gsl_data_t* d) {
+    gsl_multifit_nlinear_fdf fdf;
+    fdf.f = gsl_f;
+    fdf.df = gsl_df;
+    fdf.fvv = NULL;
+    fdf.n = d->n;
+    fdf.p = 4;
+    fdf.params = d;
+    return fdf;
 }
 
 static gsl_multifit_nlinear_workspace* gsl_workspace(int cholesky, size_t n) {
@@ -109,12 +130,16 @@ static void ik_fit(const ik_model_t* m, const double* x, const double* y, const 
     }
     ik_nlls_result_params(r, out, 4);
     ik_nlls_result_stderr(r, out + 4, 4);
+    ik_nlls_result_covariance(r, out + 8, 16);
     ik_nlls_result_free(r);
 }
 
-static void print(const char* name, double seconds, const double* out) {
-    printf("%s %.6e %.17g %.17g %.17g %.17g %.17g %.17g %.17g %.17g\n", name, seconds, out[0],
-           out[1], out[2], out[3], out[4], out[5], out[6], out[7]);
+/* One output line: name, seconds, then `count` numbers of out. */
+static void print(const char* name, double seconds, const double* out, int count) {
+    int j;
+    printf("%s %.6e", name, seconds);
+    for (j = 0; j < count; j++) printf(" %.17g", out[j]);
+    printf("\n");
 }
 
 /* Median over `repeat` timings of `count` calls each, after a 0.3 s warm-up. */
@@ -143,7 +168,7 @@ static void print(const char* name, double seconds, const double* out) {
 
 int main(int argc, char** argv) {
     FILE* f;
-    double header, *x, *y, *sigma, out[8], t;
+    double header, *x, *y, *sigma, out[25], t;
     size_t n, rows, i, r;
     if (argc != 3) {
         fprintf(stderr, "usage: nlls_c single|batch FILE\n");
@@ -166,71 +191,79 @@ int main(int argc, char** argv) {
         ik_model_t* m = peak();
         int cholesky;
         TIME_MEDIAN(t, 50, 21, ik_fit(m, x, y, sigma, n, out));
-        print("inferkit_c", t, out);
+        print("inferkit_c", t, out, 24);
         for (cholesky = 0; cholesky <= 1; cholesky++) {
             gsl_multifit_nlinear_workspace* w = gsl_workspace(cholesky, n);
             gsl_matrix* covar = gsl_matrix_alloc(4, 4);
             gsl_data_t d = {x, y, n};
-            gsl_multifit_nlinear_fdf fdf;
-            fdf.f = gsl_f;
-            fdf.df = gsl_df;
-            fdf.fvv = NULL;
-            fdf.n = n;
-            fdf.p = 4;
-            fdf.params = &d;
+            gsl_multifit_nlinear_fdf fdf = gsl_problem(&d);
             TIME_MEDIAN(t, 50, 21, gsl_fit(w, &fdf, covar, out));
-            print(cholesky ? "gsl_cholesky" : "gsl_qr", t, out);
+            print(cholesky ? "gsl_cholesky" : "gsl_qr", t, out, 24);
             gsl_matrix_free(covar);
             gsl_multifit_nlinear_free(w);
         }
         ik_model_free(m);
     } else {
         ik_model_t* m = peak();
-        double* params = malloc(rows * 8 * sizeof *params);
+        double* params = malloc(rows * 9 * sizeof *params);
+        int32_t* status = malloc(rows * 2 * sizeof *status);
         ik_nlls_options_t opts;
-        int threads, cholesky;
+        int threads, cholesky, pass;
         ik_nlls_options_default(&opts);
         for (threads = 1; threads >= 0; threads--) {
-            double t0 = now(), mean[8] = {0};
+            double t0 = 0, mean[10] = {0};
             ik_nlls_batch_t* b = NULL;
             opts.n_threads = threads;
-            if (ik_nlls_fit_batch(m, x, n, 0, y, rows, sigma, 0, IK_SIGMA_ABSOLUTE, START, 0, 4, NULL,
-                                  NULL, &opts, &b) != IK_OK) {
-                fprintf(stderr, "batch: %s\n", ik_last_error());
-                return 1;
+            for (pass = 0; pass < 2; pass++) {
+                ik_nlls_batch_free(b);
+                b = NULL;
+                t0 = now();
+                if (ik_nlls_fit_batch(m, x, n, 0, y, rows, sigma, 0, IK_SIGMA_ABSOLUTE, START, 0, 4,
+                                      NULL, NULL, &opts, &b) != IK_OK) {
+                    fprintf(stderr, "batch: %s\n", ik_last_error());
+                    return 1;
+                }
+                ik_nlls_batch_params(b, params, rows * 4);
+                ik_nlls_batch_stderr(b, params + rows * 4, rows * 4);
+                t = now() - t0;
             }
-            ik_nlls_batch_params(b, params, rows * 4);
-            ik_nlls_batch_stderr(b, params + rows * 4, rows * 4);
-            t = now() - t0;
-            for (r = 0; r < rows; r++)
+            ik_nlls_batch_chi2(b, params + rows * 8, rows);
+            ik_nlls_batch_status(b, status, rows);
+            ik_nlls_batch_termination(b, status + rows, rows);
+            for (r = 0; r < rows; r++) {
+                int32_t why = status[rows + r];
                 for (i = 0; i < 4; i++) {
-                    mean[i] += params[r * 4 + i] / (double)rows;
+                    mean[i] += (i == 1 ? fabs(params[r * 4 + i]) : params[r * 4 + i]) / (double)rows;
                     mean[4 + i] += params[rows * 4 + r * 4 + i] / (double)rows;
                 }
-            print(threads == 1 ? "inferkit_batch_1thread" : "inferkit_batch", t / (double)rows, mean);
+                if (status[r] == IK_OK && ((why >= 1 && why <= 4) || why == 6)) mean[8] += 1.0 / (double)rows;
+                if (params[rows * 8 + r] <= 2.0 * (double)(n - 4)) mean[9] += 1.0 / (double)rows;
+            }
+            print(threads == 1 ? "inferkit_batch_1thread" : "inferkit_batch", t / (double)rows, mean, 10);
             ik_nlls_batch_free(b);
         }
         for (cholesky = 0; cholesky <= 1; cholesky++) {
             gsl_multifit_nlinear_workspace* w = gsl_workspace(cholesky, n);
             gsl_matrix* covar = gsl_matrix_alloc(4, 4);
-            double t0 = now(), mean[8] = {0};
-            for (r = 0; r < rows; r++) {
-                gsl_data_t d = {x, y + r * n, n};
-                gsl_multifit_nlinear_fdf fdf;
-                fdf.f = gsl_f;
-                fdf.df = gsl_df;
-                fdf.fvv = NULL;
-                fdf.n = n;
-                fdf.p = 4;
-                fdf.params = &d;
-                gsl_fit(w, &fdf, covar, out);
-                for (i = 0; i < 8; i++) mean[i] += out[i] / (double)rows;
+            double mean[10] = {0};
+            for (pass = 0; pass < 2; pass++) {
+                double t0 = now();
+                memset(mean, 0, sizeof mean);
+                for (r = 0; r < rows; r++) {
+                    gsl_data_t d = {x, y + r * n, n};
+                    gsl_multifit_nlinear_fdf fdf = gsl_problem(&d);
+                    if (gsl_fit(w, &fdf, covar, out) == GSL_SUCCESS) mean[8] += 1.0 / (double)rows;
+                    if (out[24] <= 2.0 * (double)(n - 4)) mean[9] += 1.0 / (double)rows;
+                    out[1] = fabs(out[1]);
+                    for (i = 0; i < 8; i++) mean[i] += out[i] / (double)rows;
+                }
+                t = now() - t0;
             }
-            t = now() - t0;
-            print(cholesky ? "gsl_batch_cholesky" : "gsl_batch_qr", t / (double)rows, mean);
+            print(cholesky ? "gsl_batch_cholesky" : "gsl_batch_qr", t / (double)rows, mean, 10);
             gsl_matrix_free(covar);
             gsl_multifit_nlinear_free(w);
         }
+        free(status);
         free(params);
         ik_model_free(m);
     }

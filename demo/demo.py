@@ -7,6 +7,7 @@ PNG figures to demo-output/.
 import json
 import math
 import os
+import subprocess
 import time
 
 import numpy as np
@@ -234,6 +235,68 @@ def deconvolution():
         fig.savefig(os.path.join(OUT, "6_deconvolution.png"), dpi=100)
         plt.close(fig)
 
+def gaussian_peak():
+    section("7. A Gaussian peak on a background, with Laplace errors (the lecture's example)")
+    rng = np.random.default_rng(2)  # the same 41 points as bindings/c/examples/fit_peak.c
+    x = np.linspace(-1, 1, 41)
+    sigma = np.full(x.size, 0.1)
+    y = np.round(2.0 * np.exp(-0.5 * ((x - 0.3) / 0.1) ** 2) + 0.5 + rng.normal(0, 0.1, x.size), 4)
+    names = ("mu", "sig", "A", "B")
+    model = inferkit.Model("A*exp(-0.5*((x-mu)/sig)^2) + B", params=names)
+    p0 = [0.2, 0.2, 1.0, 0.0]
+    popt, pcov = inferkit.curve_fit(model, x, y, p0=p0, sigma=sigma, absolute_sigma=True)
+    res = inferkit.least_squares(model, p0, xdata=x, ydata=y, sigma=sigma, absolute_sigma=True, laplace=True)
+    laplace = np.sqrt(np.diag(res.laplace_cov)) if res.laplace_cov is not None else np.full(4, np.nan)
+    try:
+        from scipy.optimize import curve_fit as scipy_curve_fit
+
+        def peak(x, mu, sig, A, B):
+            return A * np.exp(-0.5 * ((x - mu) / sig) ** 2) + B
+
+        sp, sc = scipy_curve_fit(peak, x, y, p0=p0, sigma=sigma, absolute_sigma=True)
+        scipy_cols = [f"{v:10.6f} +/- {e:.6f}" for v, e in zip(sp, np.sqrt(np.diag(sc)))]
+        header = "   scipy curve_fit"
+    except ImportError:
+        scipy_cols, header = [""] * 4, "   (scipy not installed)"
+    print(f"  chi2 = {res.chi2:.2f} for {res.dof} degrees of freedom; {res.message}")
+    print(f"  param       value   +/- Gauss-Newton  +/- Laplace{header}")
+    for name, v, e, l, s in zip(names, popt, np.sqrt(np.diag(pcov)), laplace, scipy_cols):
+        print(f"  {name:5s} {v:11.6f} {e:16.6f} {l:12.6f}   {s}")
+    print("  Gauss-Newton: (J^T W J)^-1, what curve_fit returns; Laplace: the inverse of the full"
+          " Hessian of chi2/2,\n  which adds the residual-weighted second derivatives of the model")
+    c_example()
+    if plt:
+        xs = np.linspace(-1, 1, 400)
+        J = model.jacobian(xs, popt)               # d f(x) / d p, (400, 4)
+        band = np.sqrt(np.einsum("ij,jk,ik->i", J, pcov, J))  # var f(x) = J(x) C J(x)^T
+        band_l = np.sqrt(np.einsum("ij,jk,ik->i", J, res.laplace_cov, J)) if res.laplace_cov is not None else None
+        f = model(xs, popt)
+        fig, (ax, a2) = plt.subplots(2, 1, figsize=(6, 6), sharex=True, height_ratios=(2, 1))
+        ax.errorbar(x, y, sigma, fmt="o", ms=3, label="data")
+        ax.plot(xs, f, label="inferkit.curve_fit")
+        ax.fill_between(xs, f - band, f + band, alpha=0.35, label="1-sigma band of the fit")
+        ax.set_ylabel("y"), ax.legend(fontsize=8)
+        # The band is thin next to the data: its half-width on its own.
+        a2.plot(xs, band, label="Gauss-Newton covariance")
+        if band_l is not None:
+            a2.plot(xs, band_l, "--", label="Laplace covariance")
+        a2.set_xlabel("x"), a2.set_ylabel("1-sigma of f(x)"), a2.legend(fontsize=8)
+        fig.tight_layout()
+        fig.savefig(os.path.join(OUT, "gaussian_fit.png"), dpi=100)
+        plt.close(fig)
+
+
+def c_example():
+    """Run bindings/c/examples/fit_peak.c (the same fit from C) when it has been built."""
+    for exe in (os.path.join(REPO, "build", "fit_peak"), os.path.join(REPO, "bindings", "c", "bin", "fit_peak")):
+        if os.access(exe, os.X_OK):
+            run = subprocess.run([exe], capture_output=True, text=True, timeout=60)
+            print(f"  the same fit from C ({os.path.relpath(exe, REPO)}, exit status {run.returncode}):")
+            for line in (run.stdout + run.stderr).splitlines():
+                print("    " + line)
+            return
+    print("  (the C version, bindings/c/examples/fit_peak.c, is not built: `make test-c` builds and runs it)")
+
 
 def main():
     print(f"InferKit {inferkit.__version__}: a tour")
@@ -245,6 +308,7 @@ def main():
     many_pixels()
     periodogram()
     deconvolution()
+    gaussian_peak()
     print()
     print(f"figures written to {OUT}" if plt else "(install matplotlib for figures)")
 

@@ -883,8 +883,9 @@ typedef struct ik_nlls_options_t {
     int32_t geodesic;         /**< 1: geodesic acceleration (Transtrum-Sethna), default 0 */
     double geodesic_ratio;    /**< accept the acceleration a when 2|a| <= ratio |v| (default 0.75) */
     int32_t laplace;          /**< 1: also the full-Hessian (Laplace) covariance, default 0 */
-    int32_t n_threads;        /**< ik_nlls_fit_batch: threads, 0 (default) = all cores; results are
-                                   identical for every count */
+    int32_t n_threads;        /**< threads, 0 (default) = all cores: ik_nlls_fit_batch's rows, and a
+                                   formula model's evaluation in fits of >= 32768 points; results
+                                   are identical for every count */
     ik_progress_fn progress;  /**< NULL (default), or called after every accepted step (not in
                                    batch fits) */
     void* progress_data;      /**< user_data of progress */

@@ -59,8 +59,9 @@ func parameterVector(_ model: any ParametricModel, _ p: UnsafePointer<Double>?, 
     return values
 }
 
-/// The n_points points of the row-major n_points x n_inputs matrix x (copied, every value
-/// finite; x may be NULL when the model has no inputs).
+/// The n_points points of the row-major n_points x n_inputs matrix x (every value finite; x
+/// may be NULL when the model has no inputs). One input is used in place, so the result must
+/// not outlive the call; several are copied into columns.
 func dataPoints(_ model: any ParametricModel, _ x: UnsafePointer<Double>?, _ nPoints: Int,
                 name: String = "x") throws -> DataPointStorage {
     let n = try length(nPoints, "n_points")
@@ -69,14 +70,19 @@ func dataPoints(_ model: any ParametricModel, _ x: UnsafePointer<Double>?, _ nPo
     guard k > 0 else { return DataPointStorage(rowMajor: UnsafeBufferPointer(start: nil, count: 0), count: n, inputCount: 0) }
     let xs = try requireNonNull(x, name)
     let total = try product(n, k, name)
-    let names = (model as? InferKit.Model)?.inputs
-    for i in 0..<n {
-        for j in 0..<k where !xs[i * k + j].isFinite {
-            let label = names.map { " (input '\($0[j])')" } ?? ""
-            throw ArgumentError(status: .nonFinite, message: "\(name)[\(i),\(j)]\(label) is \(xs[i * k + j])")
+    let all = UnsafeBufferPointer(start: xs, count: total)
+    if !isAllFinite(all) {
+        let names = (model as? InferKit.Model)?.inputs
+        for i in 0..<n {
+            for j in 0..<k where !xs[i * k + j].isFinite {
+                let label = names.map { " (input '\($0[j])')" } ?? ""
+                throw ArgumentError(status: .nonFinite, message: "\(name)[\(i),\(j)]\(label) is \(xs[i * k + j])")
+            }
         }
     }
-    return DataPointStorage(rowMajor: UnsafeBufferPointer(start: xs, count: total), count: n, inputCount: k)
+    // One input: the caller's array itself (it lives for the whole call); several: columns.
+    if k == 1 { return DataPointStorage(borrowing: all) }
+    return DataPointStorage(rowMajor: all, count: n, inputCount: k)
 }
 
 /// IK_ERR_INVALID_ARGUMENT naming `function` and the argument `name` unless the model has no

@@ -88,6 +88,7 @@ private func nonlinearSettings(_ p: UnsafePointer<ik_nlls_options_t>?, parameter
         throw ArgumentError(status: .invalidArgument, message: "options->n_threads is \(c.n_threads): it must be >= 0 (0 for all cores)")
     }
     s.threads = Int(c.n_threads)
+    o.threads = Int(c.n_threads)
     if let progress = c.progress {
         let context = CallbackContext(c.progress_data)
         o.progress = { iteration, params, cost in
@@ -122,20 +123,27 @@ private func finiteValues(_ p: UnsafePointer<Double>?, _ n: Int, _ name: String,
         if optional { return nil }
         throw ArgumentError(status: .invalidArgument, message: "\(name) is NULL")
     }
-    let values = Array(UnsafeBufferPointer(start: p, count: n))
-    for (i, v) in values.enumerated() where !v.isFinite {
-        throw ArgumentError(status: .nonFinite, message: "\(name)[\(i)] is \(v)")
+    let buffer = UnsafeBufferPointer(start: p, count: n)
+    if !isAllFinite(buffer) {
+        for (i, v) in buffer.enumerated() where !v.isFinite {
+            throw ArgumentError(status: .nonFinite, message: "\(name)[\(i)] is \(v)")
+        }
     }
-    return values
+    return Array(buffer)
 }
 
 /// Weights 1/σ from n uncertainties (NULL: none), every σ finite and > 0.
 private func weights(_ sigma: UnsafePointer<Double>?, _ n: Int, _ name: String = "sigma") throws -> [Double]? {
-    guard let s = try finiteValues(sigma, n, name, optional: true) else { return nil }
-    for (i, v) in s.enumerated() where !(v > 0) {
-        throw ArgumentError(status: .invalidArgument, message: "\(name)[\(i)] is \(v): every sigma must be > 0")
+    guard var w = try finiteValues(sigma, n, name, optional: true) else { return nil }
+    var smallest = Double.infinity
+    for v in w { smallest = Swift.min(smallest, v) }
+    if !(smallest > 0) {
+        for (i, v) in w.enumerated() where !(v > 0) {
+            throw ArgumentError(status: .invalidArgument, message: "\(name)[\(i)] is \(v): every sigma must be > 0")
+        }
     }
-    return s.map { 1 / $0 }
+    w.withUnsafeMutableBufferPointer { b in for i in 0..<b.count { b[i] = 1 / b[i] } }
+    return w
 }
 
 /// The box from optional lower/upper arrays of n values (NaN rejected, ±inf allowed).
@@ -185,14 +193,16 @@ public func ik_nlls_fit(_ model: OpaquePointer?, _ x: UnsafePointer<Double>?, _ 
             try withOptionalBuffer(observations) { yb in
                 try withOptionalBuffer(w) { wb in
                     let problem = LeastSquaresProblem(model: m, points: points, observations: yb, weights: wb)
-                    let solution = try NonlinearLeastSquares.solve(problem, start: start, bounds: box, options: settings.options)
+                    let workspace = LeastSquaresWorkspace(residuals: problem.residualCount, parameters: start.count)
+                    let solution = try NonlinearLeastSquares.solve(problem, start: start, bounds: box, options: settings.options,
+                                                                   workspace: workspace)
                     if solution.termination == .nonFiniteModel {
                         throw ArgumentError(status: .nonFinite,
                                             message: "the model was NaN or infinite at every step tried from p = \(solution.parameters) (after \(solution.evaluations) evaluations): the fit cannot continue")
                     }
                     return try LeastSquaresFit(solution: solution, problem: problem, absoluteSigma: absolute,
                                                loss: settings.options.loss, lossScale: settings.options.lossScale,
-                                               laplace: settings.laplace)
+                                               laplace: settings.laplace, workspace: workspace)
                 }
             }
         }

@@ -28,4 +28,34 @@ struct NonlinearTests {
         }
         if ProcessInfo.processInfo.environment["INFERKIT_VERBOSE"] != nil { print(report.joined(separator: "\n")) }
     }
+
+    /// A fit of many points evaluates its formula in chunks across threads: the same result to
+    /// the bit for 1, 2 and 3 threads, and the truth within the errors.
+    @Test func largeFitsAreIdenticalForEveryThreadCount() throws {
+        let n = 100_003
+        var random = TestRandom(state: 99)
+        let x = (0..<n).map { -1 + 2 * Double($0) / Double(n - 1) }
+        let y = x.map { 2 * Foundation.exp(-0.5 * (($0 - 0.3) / 0.1) * (($0 - 0.3) / 0.1)) + 0.5 + 0.05 * (random.next() - 0.5) }
+        let w = [Double](repeating: 1 / 0.05, count: n)
+        let model = try Model("A*exp(-0.5*((x-mu)/sig)^2) + B", params: ["mu", "sig", "A", "B"])
+        var results: [[Double]] = []
+        for threads in [1, 2, 3] {
+            var options = LeastSquaresOptions()
+            options.threads = threads
+            let solution: LeastSquaresSolution = try x.withUnsafeBufferPointer { xb in
+                try y.withUnsafeBufferPointer { yb in
+                    try w.withUnsafeBufferPointer { wb in
+                        let problem = LeastSquaresProblem(model: model, points: DataPoints(count: n, columns: [xb], rowMajor: xb),
+                                                          observations: yb, weights: wb)
+                        return try NonlinearLeastSquares.solve(problem, start: [0.2, 0.2, 1, 0], options: options)
+                    }
+                }
+            }
+            #expect(solution.termination.converged)
+            results.append(solution.parameters + solution.residuals.prefix(5) + solution.jacobian.suffix(5))
+        }
+        #expect(results[0] == results[1])
+        #expect(results[0] == results[2])
+        #expect(Swift.abs(results[0][0] - 0.3) < 1e-3 && Swift.abs(results[0][2] - 2) < 1e-2)
+    }
 }

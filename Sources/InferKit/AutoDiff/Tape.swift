@@ -39,6 +39,8 @@ struct Tape: Sendable {
     /// `sharedTangent[k * parameterCount + j]`: instruction k's tangent for parameter j is its
     /// operand's, no work to do.
     let sharedTangent: [Bool]
+    /// True when the reverse sweep is the cheaper way to the Jacobian (decided once, here).
+    var prefersReverseJacobian = false
 
     /// Index of the slot of parameter `j`.
     func parameterSlot(_ j: Int) -> Int { inputCount + j }
@@ -210,7 +212,7 @@ struct TapeCompiler {
         return Tape(inputCount: inputCount, parameterCount: p, slotCount: slotCount,
                     constants: constants.filter { live[$0.slot] }, instructions: kept,
                     result: result, dependencies: dependencies, tangentIndex: index, tangentBlocks: blocks,
-                    sharedTangent: shared)
+                    sharedTangent: shared).decidingJacobianMode()
     }
 }
 
@@ -325,13 +327,20 @@ extension Tape {
         var start = 0
         while start < n {
             let m = Swift.min(block, n - start)
-            for k in 0..<inputCount {
-                guard let base = inputs[k].baseAddress else { continue }
-                (values + k * block).update(from: base + start, count: m)
-            }
+            loadInputs(inputs, values, block: block, from: start, count: m)
             for instruction in instructions { execute(instruction, values, block: block, count: m) }
             ResidualTransform.store(residuals, values + result * block, into: output, at: start, count: m)
             start += m
+        }
+    }
+
+    /// Copies points `start..<start + m` of the inputs into their slots of a block workspace.
+    @inline(__always)
+    func loadInputs(_ inputs: [UnsafeBufferPointer<Double>], _ values: UnsafeMutablePointer<Double>, block: Int,
+                    from start: Int, count m: Int) {
+        for k in 0..<inputCount {
+            guard let base = inputs[k].baseAddress else { continue }
+            (values + k * block).update(from: base + start, count: m)
         }
     }
 }

@@ -47,12 +47,24 @@ public struct DataPoints: @unchecked Sendable {
 public final class DataPointStorage: @unchecked Sendable {
     private let rows: [Double]
     private let cols: [[Double]]
+    /// A one-input caller's buffer used in place (see `init(borrowing:)`).
+    private let borrowed: UnsafeBufferPointer<Double>?
     /// Number of points.
     public let count: Int
+
+    /// The points of a one-input model in the caller's buffer, without a copy: the storage must
+    /// not outlive the call that owns `values` (the C layer uses it for one call).
+    public init(borrowing values: UnsafeBufferPointer<Double>) {
+        count = values.count
+        rows = []
+        cols = [[]]
+        borrowed = values
+    }
 
     /// Copies the row-major `count` × `inputCount` matrix `rowMajor`.
     public init(rowMajor: UnsafeBufferPointer<Double>, count: Int, inputCount: Int) {
         self.count = count
+        borrowed = nil
         rows = Array(rowMajor.prefix(count * inputCount))
         var c = [[Double]](repeating: [], count: inputCount)
         for k in 0..<inputCount {
@@ -66,6 +78,7 @@ public final class DataPointStorage: @unchecked Sendable {
 
     /// Runs `body` with a view of the points.
     public func withPoints<R>(_ body: (DataPoints) throws -> R) rethrows -> R {
+        if let borrowed { return try body(DataPoints(count: count, columns: [borrowed], rowMajor: borrowed)) }
         if cols.isEmpty { return try body(DataPoints(count: count)) }
         return try rows.withUnsafeBufferPointer { r in
             try withColumns(0, []) { try body(DataPoints(count: count, columns: $0, rowMajor: r)) }

@@ -81,6 +81,7 @@ public enum BatchLeastSquares {
         let abort = AbortFlag()
         var rowOptions = options
         rowOptions.progress = nil
+        rowOptions.threads = 1  // the rows are the parallel work
         let optionsForRows = rowOptions
         result.parameters.withUnsafeMutableBufferPointer { params in
             result.covariances.withUnsafeMutableBufferPointer { covs in
@@ -112,7 +113,8 @@ public enum BatchLeastSquares {
                                                                                            options: optionsForRows, workspace: workspace)
                                             return try LeastSquaresFit(solution: solution, problem: problem,
                                                                        absoluteSigma: absoluteSigma, loss: options.loss,
-                                                                       lossScale: options.lossScale, detailed: false)
+                                                                       lossScale: options.lossScale, detailed: false,
+                                                                       workspace: workspace)
                                         }
                                         for j in 0..<n { out.params[r * n + j] = fit.parameters[j] }
                                         if let c = fit.covariance {

@@ -58,6 +58,17 @@ final class DampedSubproblem {
         for j in 0..<n where !(Swift.abs(R(j, j)) > threshold) { rank = j; break }
     }
 
+    /// Takes a full-rank n × n upper-triangular factor `u` (leading dimension `ld`) without
+    /// pivoting (the Cholesky factor of JᵀJ).
+    func load(upper u: UnsafePointer<Double>, ld: Int, columns n: Int) {
+        self.n = n
+        for j in 0..<n {
+            pivots[j] = j
+            for i in 0...j { r[i + j * capacity] = u[i + j * ld] }
+        }
+        rank = n
+    }
+
     /// (R Pᵀ v) for v in the original column order, into `out` (n values); ‖·‖² returned.
     func multiplyR(_ v: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>) -> Double {
         var norm2 = 0.0
@@ -131,9 +142,10 @@ final class DampedSubproblem {
         for j in 0..<n { x[pivots[j]] = z[j] }
     }
 
-    /// ‖S⁻ᵀ v‖² for v_j = d_j² x_j / ‖D x‖ in pivoted order (the derivative of φ), after
-    /// `solveDamped`.
-    private func newtonCorrection(_ d: UnsafePointer<Double>, _ x: UnsafePointer<Double>, _ dxnorm: Double) -> Double {
+    /// ‖T⁻ᵀ v‖² for v_j = d_j² x_j / ‖D x‖ in pivoted order (the derivative of φ), with T the
+    /// upper-triangular `t` (R, or S after `solveDamped`), leading dimension `capacity`.
+    private func newtonCorrection(_ t: UnsafePointer<Double>, _ d: UnsafePointer<Double>, _ x: UnsafePointer<Double>,
+                                  _ dxnorm: Double) -> Double {
         let c = capacity
         for j in 0..<n {
             let l = pivots[j]
@@ -141,11 +153,11 @@ final class DampedSubproblem {
         }
         var norm2 = 0.0
         for j in 0..<n {
-            var t = work[j]
-            for i in 0..<j { t -= s[i + j * c] * work[i] }
-            t /= s[j + j * c]
-            work[j] = t
-            norm2 += t * t
+            var value = work[j]
+            for i in 0..<j { value -= t[i + j * c] * work[i] }
+            value /= t[j + j * c]
+            work[j] = value
+            norm2 += value * value
         }
         return norm2
     }
@@ -166,18 +178,7 @@ final class DampedSubproblem {
         // Lower bound from the Newton step of φ at λ = 0 (full rank only).
         var lower = 0.0
         if rank == n {
-            for j in 0..<n {
-                let l = pivots[j]
-                work[j] = d[l] * (d[l] * x[l]) / dxnorm
-            }
-            var norm2 = 0.0
-            for j in 0..<n {
-                var t = work[j]
-                for i in 0..<j { t -= R(i, j) * work[i] }
-                t /= R(j, j)
-                work[j] = t
-                norm2 += t * t
-            }
+            let norm2 = newtonCorrection(r, d, x, dxnorm)
             lower = (fp / delta) / norm2
             if !lower.isFinite { lower = 0 }
         }
@@ -208,7 +209,7 @@ final class DampedSubproblem {
                 || dxnorm == 0 {
                 return
             }
-            let correction = (fp / delta) / newtonCorrection(d, x, dxnorm)
+            let correction = (fp / delta) / newtonCorrection(s, d, x, dxnorm)
             if fp > 0 { lower = Swift.max(lower, lambda) }
             if fp < 0 { upper = Swift.min(upper, lambda) }
             lambda = Swift.max(lower, lambda + (correction.isFinite ? correction : 0))

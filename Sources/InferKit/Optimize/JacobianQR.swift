@@ -22,8 +22,8 @@ final class JacobianQR {
     private let initialNorms: UnsafeMutablePointer<Double>
     /// Widest matrix factored by the loops here.
     static let directLimit = 32
-    private let work: UnsafeMutablePointer<Double>
-    private let lwork: Int
+    /// LAPACK's workspace, sized by a workspace query the first time LAPACK is needed.
+    private var lapackWork: (pointer: UnsafeMutablePointer<Double>, count: Int)? = nil
 
     /// Workspace for m × n factorisations (n ≥ 1).
     init(rows m: Int, cols n: Int) {
@@ -35,18 +35,26 @@ final class JacobianQR {
         jpvt = .allocate(capacity: Swift.max(n, 1))
         norms = .allocate(capacity: Swift.max(n, 1))
         initialNorms = .allocate(capacity: Swift.max(n, 1))
-        var query = 0.0
+    }
+
+    /// LAPACK's optimal workspace for dgeqp3 and dormqr on this size.
+    private func workspace() -> (pointer: UnsafeMutablePointer<Double>, count: Int) {
+        if let lapackWork { return lapackWork }
+        let m = rows, n = cols
+        var query = 0.0, query2 = 0.0
         _ = LAPACKE_dgeqp3_work(LAPACK_COL_MAJOR, Int32(m), Int32(n), a, Int32(Swift.max(m, 1)), jpvt, tau, &query, -1)
-        var query2 = 0.0
         _ = LAPACKE_dormqr_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "L")), CChar(UInt8(ascii: "T")),
                                 Int32(m), 1, Int32(n), a, Int32(Swift.max(m, 1)), tau, a,
                                 Int32(Swift.max(m, 1)), &query2, -1)
-        lwork = Swift.max(Int(query), Int(query2), 3 * n + 1, 1)
-        work = .allocate(capacity: lwork)
+        let count = Swift.max(Int(query), Int(query2), 3 * n + 1, 1)
+        let w = (UnsafeMutablePointer<Double>.allocate(capacity: count), count)
+        lapackWork = w
+        return w
     }
 
     deinit {
-        a.deallocate(); tau.deallocate(); pivots.deallocate(); jpvt.deallocate(); work.deallocate()
+        a.deallocate(); tau.deallocate(); pivots.deallocate(); jpvt.deallocate()
+        lapackWork?.pointer.deallocate()
         norms.deallocate(); initialNorms.deallocate()
     }
 
@@ -59,8 +67,9 @@ final class JacobianQR {
         if n <= JacobianQR.directLimit && factorDirectly(n) { return }
         a.update(from: source, count: m * n)
         for j in 0..<n { jpvt[j] = 0 }
+        let work = workspace()
         try LAPACK.check(LAPACKE_dgeqp3_work(LAPACK_COL_MAJOR, Int32(m), Int32(n), a, Int32(m), jpvt, tau,
-                                             work, Int32(lwork)), "dgeqp3")
+                                             work.pointer, Int32(work.count)), "dgeqp3")
         for j in 0..<n { pivots[j] = Int(jpvt[j]) - 1 }
     }
 
@@ -145,9 +154,10 @@ final class JacobianQR {
             }
             return
         }
+        let work = workspace()
         try LAPACK.check(LAPACKE_dormqr_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "L")), CChar(UInt8(ascii: "T")),
                                              Int32(rows), 1, Int32(n), a, Int32(rows), tau, v, Int32(rows),
-                                             work, Int32(lwork)), "dormqr")
+                                             work.pointer, Int32(work.count)), "dormqr")
     }
 
     /// R(i, j) of the last factorisation (i ≤ j).

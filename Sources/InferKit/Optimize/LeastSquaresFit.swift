@@ -4,6 +4,7 @@
 // (never the normal equations); optionally the full-Hessian covariance ∇²C⁻¹ with the
 // model's exact second derivatives. Where a covariance cannot be computed the fit says which
 // parameter and why instead of returning numbers.
+import CLapack
 import Glibc
 
 /// A fitted model: the solution and its statistics.
@@ -78,10 +79,11 @@ public struct LeastSquaresFit {
     /// Statistics of `solution`. `loss` and `lossScale` are the fit's (the covariance uses the
     /// loss-rescaled Jacobian, as scipy's curve_fit); `laplace` computes the full-Hessian
     /// covariance from the model's second derivatives; `detailed` computes the condition number
-    /// (an SVD of the triangular factor; the batch fitter skips it).
+    /// (an SVD of the triangular factor; the batch fitter skips it). `workspace` (the solve's)
+    /// lends its QR buffers.
     public init(solution: LeastSquaresSolution, problem: LeastSquaresProblem, absoluteSigma: Bool,
                 loss: RobustLoss = .linear, lossScale: Double = 1, laplace: Bool = false,
-                detailed: Bool = true) throws {
+                detailed: Bool = true, workspace: LeastSquaresWorkspace? = nil) throws {
         self.solution = solution
         let names = problem.model.parameterNames
         parameterNames = names
@@ -90,8 +92,8 @@ public struct LeastSquaresFit {
         chiSquared = solution.residuals.reduce(0) { $0 + $1 * $1 }
         degreesOfFreedom = m - n
         var r = solution.residuals, jac = solution.jacobian
-        var rowScale = [Double](repeating: 1, count: m)
         if loss != .linear {
+            var rowScale = [Double](repeating: 1, count: m)
             r.withUnsafeMutableBufferPointer { rb in
                 jac.withUnsafeMutableBufferPointer { jb in
                     rowScale.withUnsafeMutableBufferPointer {
@@ -102,7 +104,8 @@ public struct LeastSquaresFit {
         }
         let free = (0..<n).filter { !solution.activeBounds[$0] }
         let scaleSquared: Double = absoluteSigma ? 1 : (degreesOfFreedom > 0 ? 2 * solution.cost / Double(degreesOfFreedom) : .nan)
-        let curvature = try JacobianCurvature(jacobian: jac, m: m, n: n, free: free, detailed: detailed)
+        let lent = workspace.flatMap { $0.m == m && $0.n == n ? $0.qr : nil }
+        let curvature = try JacobianCurvature(jacobian: jac, m: m, n: n, free: free, detailed: detailed, qr: lent)
         rank = curvature.rank
         conditionNumber = curvature.conditionNumber
         var issue: String? = nil
@@ -160,24 +163,41 @@ struct JacobianCurvature {
     /// True when that parameter's column is exactly zero.
     let columnIsZero: Bool
 
-    init(jacobian: [Double], m: Int, n: Int, free: [Int], detailed: Bool) throws {
+    init(jacobian: [Double], m: Int, n: Int, free: [Int], detailed: Bool, qr lent: JacobianQR? = nil) throws {
         let nf = free.count
         guard nf > 0 else {
             rank = 0; conditionNumber = .nan; inverse = DenseMatrix(rows: 0, cols: 0)
             deficientParameter = nil; columnIsZero = false
             return
         }
-        var a = [Double](repeating: 0, count: m * nf)
-        for (k, j) in free.enumerated() {
-            for i in 0..<m { a[i + k * m] = jacobian[i + j * m] }
+        let a: [Double]
+        if nf == n {
+            a = jacobian
+        } else {
+            a = [Double](unsafeUninitializedCapacity: m * nf) { b, initialized in
+                jacobian.withUnsafeBufferPointer { j in
+                    for (k, column) in free.enumerated() {
+                        (b.baseAddress! + k * m).initialize(from: j.baseAddress! + column * m, count: m)
+                    }
+                }
+                initialized = m * nf
+            }
         }
         // A zero column first: the clearest reason.
-        for (k, j) in free.enumerated() where (0..<m).allSatisfy({ a[$0 + k * m] == 0 }) {
+        let zeroColumn = a.withUnsafeBufferPointer { b in
+            (0..<nf).first { k in
+                let column = b.baseAddress! + k * m
+                // The sum of squares as a fast test, the elements themselves when it underflows.
+                return dot(column, column, m) == 0 && (0..<m).allSatisfy { column[$0] == 0 }
+            }
+        }
+        if let k = zeroColumn {
+            let j = free[k]
             rank = nf - 1; conditionNumber = .infinity; inverse = DenseMatrix(rows: 0, cols: 0)
             deficientParameter = j; columnIsZero = true
             return
         }
-        let qr = JacobianQR(rows: m, cols: nf)
+        let qr = lent ?? JacobianQR(rows: m, cols: nf)
         try a.withUnsafeBufferPointer { try qr.factor($0.baseAddress!, columns: nf) }
         let threshold = Double.ulpOfOne * Double(Swift.max(m, nf)) * Swift.abs(qr.r(0, 0))
         var k = 0
@@ -185,22 +205,24 @@ struct JacobianCurvature {
         rank = k
         var upper = [Double](repeating: 0, count: nf * nf)
         for j in 0..<nf { for i in 0...j { upper[i + j * nf] = qr.r(i, j) } }
-        if detailed || k < nf {
+        if k < nf {
             var copy = upper
             var s = [Double](repeating: 0, count: nf)
             var u = [Double](repeating: 0, count: nf * nf), vt = [Double](repeating: 0, count: nf * nf)
             try LAPACK.gesdd(nf, nf, &copy, nf, &s, &u, nf, &vt, nf)
             conditionNumber = s[nf - 1] > 0 ? s[0] / s[nf - 1] : .infinity
-            if k < nf {
-                // The parameter with the largest share of the null direction (last right
-                // singular vector, in pivoted order).
-                var best = 0
-                for c in 0..<nf where Swift.abs(vt[(nf - 1) + c * nf]) > Swift.abs(vt[(nf - 1) + best * nf]) { best = c }
-                deficientParameter = free[qr.pivots[best]]
-                columnIsZero = false
-                inverse = DenseMatrix(rows: 0, cols: 0)
-                return
-            }
+            // The parameter with the largest share of the null direction (last right singular
+            // vector, in pivoted order).
+            var best = 0
+            for c in 0..<nf where Swift.abs(vt[(nf - 1) + c * nf]) > Swift.abs(vt[(nf - 1) + best * nf]) { best = c }
+            deficientParameter = free[qr.pivots[best]]
+            columnIsZero = false
+            inverse = DenseMatrix(rows: 0, cols: 0)
+            return
+        } else if detailed {
+            var copy = upper
+            let s = try LAPACK.singularValues(&copy, nf)
+            conditionNumber = s[nf - 1] > 0 ? s[0] / s[nf - 1] : .infinity
         } else {
             var largest = 0.0, smallest = Double.infinity
             for j in 0..<nf {
@@ -215,5 +237,21 @@ struct JacobianCurvature {
         inverse = inv
         deficientParameter = nil
         columnIsZero = false
+    }
+}
+
+extension LAPACK {
+    /// The singular values (descending) of the n × n column-major matrix `a` (destroyed), by
+    /// dgesdd without vectors and with its workspace here.
+    static func singularValues(_ a: inout [Double], _ n: Int) throws -> [Double] {
+        var s = [Double](repeating: 0, count: n)
+        var query = 0.0
+        var iwork = [Int32](repeating: 0, count: 8 * n)
+        try check(LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "N")), Int32(n), Int32(n), &a, Int32(n), &s,
+                                      nil, 1, nil, 1, &query, -1, &iwork), "dgesdd")
+        var work = [Double](repeating: 0, count: Swift.max(1, Int(query)))
+        try check(LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "N")), Int32(n), Int32(n), &a, Int32(n), &s,
+                                      nil, 1, nil, 1, &work, Int32(work.count), &iwork), "dgesdd")
+        return s
     }
 }

@@ -101,6 +101,9 @@ public struct LeastSquaresOptions {
     public var geodesicAcceleration = false
     /// α of the geodesic acceleration test.
     public var geodesicRatio = 0.75
+    /// Threads for evaluating a formula model at 32,768 points or more (0: all cores); results
+    /// are identical for every count. Batches fit each row on one thread.
+    public var threads = 0
     /// Called after every accepted step with (iteration, parameters, cost); returning false
     /// stops the fit cleanly (the result keeps the best parameters so far).
     public var progress: ((Int, [Double], Double) -> Bool)? = nil
@@ -115,6 +118,9 @@ public struct LeastSquaresOptions {
     public func validate(parameterCount n: Int) throws {
         for (name, value) in [("ftol", ftol), ("xtol", xtol), ("gtol", gtol)] where !(value >= 0 && value.isFinite) {
             throw InferKitError.invalidArgument("\(name) is \(describe(value)): it must be finite and >= 0")
+        }
+        guard threads >= 0 else {
+            throw InferKitError.invalidArgument("n_threads is \(threads): it must be >= 0 (0 for all cores)")
         }
         guard maxEvaluations >= 0 else {
             throw InferKitError.invalidArgument("max_nfev is \(maxEvaluations): it must be >= 0 (0 for the default)")

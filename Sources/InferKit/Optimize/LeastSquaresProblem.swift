@@ -40,6 +40,14 @@ public struct LeastSquaresProblem {
     /// The model when it is a formula: residuals and Jacobian then come from its tape in one
     /// pass, weighted as they are written.
     private let formula: Model?
+    /// Threads for evaluating a formula at many points (1: the calling thread only). Points
+    /// are cut into fixed chunks whatever the thread count, each written by one thread, so the
+    /// results do not depend on it.
+    public var evaluationThreads = 1
+    /// Fewest points for which a formula's evaluation is split across threads.
+    static let parallelThreshold = 32_768
+    /// Points per chunk of a split evaluation.
+    static let chunkSize = 8_192
 
     /// A problem over `points` with optional observations and weights (each `points.count`
     /// values when given; checked by the caller).
@@ -88,8 +96,10 @@ public struct LeastSquaresProblem {
     public func residuals(_ p: UnsafeBufferPointer<Double>, _ r: UnsafeMutableBufferPointer<Double>) throws {
         if let formula {
             try checkFormula(formula, p)
-            formula.tape.evaluate(inputs: points.columns, parameters: p, count: residualCount, output: r,
-                                  residuals: transform)
+            forEachChunk { range, columns, t in
+                formula.tape.evaluate(inputs: columns, parameters: p, count: range.count,
+                                      output: UnsafeMutableBufferPointer(rebasing: r[range]), residuals: t)
+            }
             return
         }
         try model.evaluate(points, p, r)
@@ -105,14 +115,14 @@ public struct LeastSquaresProblem {
         let m = residualCount, n = parameterCount
         if let formula {
             try checkFormula(formula, p)
-            if residualsKnown {
-                let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: Swift.max(m, 1))
-                defer { scratch.deallocate() }
-                formula.tape.jacobian(inputs: points.columns, parameters: p, count: m, values: scratch,
-                                      jacobian: jacobian, residuals: transform)
-            } else {
-                formula.tape.jacobian(inputs: points.columns, parameters: p, count: m, values: r,
-                                      jacobian: jacobian, residuals: transform)
+            let scratch = residualsKnown ? UnsafeMutableBufferPointer<Double>.allocate(capacity: Swift.max(m, 1)) : r
+            defer { if residualsKnown { scratch.deallocate() } }
+            forEachChunk { range, columns, t in
+                formula.tape.jacobian(inputs: columns, parameters: p, count: range.count,
+                                      values: UnsafeMutableBufferPointer(rebasing: scratch[range]),
+                                      jacobian: UnsafeMutableBufferPointer(start: jacobian.baseAddress.map { $0 + range.lowerBound },
+                                                                           count: m * n - range.lowerBound),
+                                      residuals: t, leadingDimension: m)
             }
             return
         }
@@ -127,6 +137,26 @@ public struct LeastSquaresProblem {
         try model.jacobian(points, p, values: residualsKnown ? nil : r, valuesKnown: false, jacobian)
         if !residualsKnown { weigh(r) }
         weighColumns(jacobian, m, n)
+    }
+
+    /// Runs `body(range, input columns of the range, residual transform of the range)` over the
+    /// points: at once, or in fixed chunks across `evaluationThreads` threads for many points.
+    private func forEachChunk(_ body: (Range<Int>, [UnsafeBufferPointer<Double>], ResidualTransform) -> Void) {
+        let m = residualCount
+        let whole = transform
+        guard evaluationThreads > 1 && m >= LeastSquaresProblem.parallelThreshold else {
+            body(0..<m, points.columns, whole)
+            return
+        }
+        let size = LeastSquaresProblem.chunkSize
+        let chunks = (m + size - 1) / size
+        let columns = points.columns
+        Parallel.forEach(chunks: chunks, threads: evaluationThreads) { c, _ in
+            let range = (c * size)..<Swift.min(m, (c + 1) * size)
+            let part = ResidualTransform(observations: whole.observations.map { $0 + range.lowerBound },
+                                         weights: whole.weights.map { $0 + range.lowerBound })
+            body(range, columns.map { UnsafeBufferPointer(rebasing: $0[range]) }, part)
+        }
     }
 
     private func weighColumns(_ jacobian: UnsafeMutableBufferPointer<Double>, _ m: Int, _ n: Int) {

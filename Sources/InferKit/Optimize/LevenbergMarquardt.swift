@@ -27,6 +27,10 @@ public final class LeastSquaresWorkspace {
     let qtr: UnsafeMutablePointer<Double>
     let rowScale: UnsafeMutablePointer<Double>
     let probe: UnsafeMutablePointer<Double>
+    /// [J r̃]ᵀ[J r̃], (n + 1) × (n + 1) column-major (upper triangle).
+    let gram: UnsafeMutablePointer<Double>
+    /// The Cholesky factor U of J_Fᵀ J_F (free columns), n × n.
+    let cholesky: UnsafeMutablePointer<Double>
     let qr: JacobianQR
     let subproblem: DampedSubproblem
 
@@ -34,12 +38,17 @@ public final class LeastSquaresWorkspace {
     public init(residuals m: Int, parameters n: Int) {
         self.m = m
         self.n = n
-        let mn = Swift.max(m * n, 1), mm = Swift.max(m, 1)
+        // The Jacobian buffers have one column more: linearise puts the residuals after J, so one
+        // symmetric rank-k update gives JᵀJ, Jᵀr and ‖r‖² together.
+        let mn = Swift.max(m * (n + 1), 1), mm = Swift.max(m, 1)
         r = .allocate(capacity: mm)
         rTrial = .allocate(capacity: mm)
         jacobian = .allocate(capacity: mn)
         jacobianTrial = .allocate(capacity: mn)
         scaled = .allocate(capacity: mn)
+        gram = .allocate(capacity: (n + 1) * (n + 1))
+        cholesky = .allocate(capacity: Swift.max(n * n, 1))
+
         qtr = .allocate(capacity: mm)
         rowScale = .allocate(capacity: mm)
         probe = .allocate(capacity: mm)
@@ -50,6 +59,7 @@ public final class LeastSquaresWorkspace {
     deinit {
         r.deallocate(); rTrial.deallocate(); jacobian.deallocate(); jacobianTrial.deallocate()
         scaled.deallocate(); qtr.deallocate(); rowScale.deallocate(); probe.deallocate()
+        gram.deallocate(); cholesky.deallocate()
     }
 }
 
@@ -109,7 +119,9 @@ public enum NonlinearLeastSquares {
         let box = (bounds?.isUnbounded ?? true) ? nil : bounds
         let work = workspace.flatMap { $0.m == m && $0.n == n ? $0 : nil }
             ?? LeastSquaresWorkspace(residuals: m, parameters: n)
-        var solver = Solver(problem: problem, bounds: box, options: options, work: work, start: start)
+        var threaded = problem
+        threaded.evaluationThreads = Parallel.threads(requested: options.threads)
+        var solver = Solver(problem: threaded, bounds: box, options: options, work: work, start: start)
         switch options.method {
         case .levenbergMarquardt: try solver.levenbergMarquardt()
         case .gaussNewton: try solver.gaussNewton()
@@ -139,6 +151,11 @@ struct Solver {
     var free: [Int] = []
     /// Scaled-residual gradient Jᵀr̃ of the current iteration (all n parameters).
     var gradient: [Double]
+    /// True when the current iteration's triangular factor is the Cholesky factor of JᵀJ
+    /// (well-conditioned J), false when it is from the pivoted QR of J.
+    var gramFactored = false
+    /// The matrix whose free columns were factored (J or its loss-rescaled copy), m × (n + 1).
+    var linearised: UnsafeMutablePointer<Double>? = nil
 
     init(problem: LeastSquaresProblem, bounds: Bounds?, options: LeastSquaresOptions,
          work: LeastSquaresWorkspace, start: [Double]) {
@@ -225,22 +242,39 @@ struct Solver {
 
     /// Loss-rescaled residuals into `qtr` and Jacobian into `scaled`, the gradient, the active
     /// set, the column norms, and the QR factorisation of the free columns (Qᵀr̃ in `qtr`).
-    /// Returns ‖r̃‖ and the column norms of all n columns.
+    /// Returns √(2C) (‖r‖ for the linear loss) and the column norms of all n columns.
     mutating func linearise(columnNorms: inout [Double]) throws -> Double {
+        // [J r̃] with the (loss-rescaled) residuals in the column after J.
         let source: UnsafeMutablePointer<Double>
-        w.qtr.update(from: w.r, count: m)
         if options.loss == .linear {
             source = w.jacobian
+            (source + n * m).update(from: w.r, count: m)
         } else {
-            w.scaled.update(from: w.jacobian, count: m * n)
-            options.loss.rescale(w.qtr, w.scaled, m, n, scale: options.lossScale, rowScale: w.rowScale)
             source = w.scaled
+            source.update(from: w.jacobian, count: m * n)
+            (source + n * m).update(from: w.r, count: m)
+            options.loss.rescale(source + n * m, source, m, n, scale: options.lossScale, rowScale: w.rowScale)
         }
-        let rnorm2 = dot(w.qtr, w.qtr, m)
+        linearised = source
+        let rs = source + n * m
+        w.qtr.update(from: rs, count: m)
+        // Gram matrix, gradient and column norms: the (n + 1)(n + 2)/2 column products (BLAS
+        // ddot; dsyrk packs its operands and costs ten times more for so few columns).
+        let ld = n + 1
+        for j in 0..<ld {
+            for i in 0...j { w.gram[i + j * ld] = dot(source + i * m, source + j * m, m) }
+        }
+        var gramFinite = true
+        for j in 0..<ld { for i in 0...j where !w.gram[i + j * ld].isFinite { gramFinite = false } }
         for j in 0..<n {
-            let column = source + j * m
-            gradient[j] = dot(column, w.qtr, m)
-            columnNorms[j] = dot(column, column, m).squareRoot()
+            if gramFinite {
+                gradient[j] = w.gram[j + n * ld]
+                columnNorms[j] = w.gram[j + j * ld].squareRoot()
+            } else {
+                let column = source + j * m
+                gradient[j] = dot(column, rs, m)
+                columnNorms[j] = dot(column, column, m).squareRoot()
+            }
         }
         free.removeAll(keepingCapacity: true)
         for j in 0..<n {
@@ -252,11 +286,11 @@ struct Solver {
             if !held { free.append(j) }
         }
         let nf = free.count
+        gramFactored = false
+        if nf > 0 && gramFinite && factorGram(nf) { return (2 * cost).squareRoot() }
         if nf > 0 {
-            if nf == n && source == w.scaled {
-                try w.qr.factor(w.scaled, columns: n)
-            } else if nf == n {
-                try w.qr.factor(w.jacobian, columns: n)
+            if nf == n {
+                try w.qr.factor(source, columns: n)
             } else {
                 // Compact the free columns in front (into `scaled`, which may be the source:
                 // columns only move left).
@@ -268,7 +302,58 @@ struct Solver {
             try w.qr.applyQTranspose(w.qtr, columns: nf)
             w.subproblem.load(w.qr, columns: nf)
         }
-        return rnorm2.squareRoot()
+        // The reference length of the residuals: √(2C). For the linear loss that is ‖r‖; for a
+        // robust loss ‖r̃‖ can be far larger (the rescaled residuals of points beyond the
+        // loss's threshold grow where its curvature vanishes), which would make every cosine
+        // look converged.
+        return (2 * cost).squareRoot()
+    }
+
+    /// The triangular factor of a well-conditioned Jacobian from its Gram matrix: U with
+    /// J_Fᵀ J_F = UᵀU (Cholesky) and Q₁ᵀr̃ = U⁻ᵀ J_Fᵀ r̃, as GSL's fastest solver does. Used only when
+    /// every column keeps at least 1e-4 of its norm outside the span of the others (U then carries
+    /// at least 6 digits, plenty
+    /// for a trust-region step; otherwise (and for the final covariance) the pivoted QR of J
+    /// decides. Returns false to fall back. (A few columns: plain loops; LAPACK's call overhead
+    /// exceeds the arithmetic here.)
+    mutating func factorGram(_ nf: Int) -> Bool {
+        let ld = n + 1
+        let u = w.cholesky
+        for (b, j) in free.enumerated() {
+            for (a, i) in free.enumerated() where a <= b { u[a + b * nf] = w.gram[Swift.min(i, j) + Swift.max(i, j) * ld] }
+        }
+        // Cholesky, column by column. The pivot u_jj is the part of column j outside the span of
+        // the ones before it; below 1e-4 of the column's norm (a near-dependence: the condition
+        // number of the column-scaled J is then ≳ 1e4, and Cholesky, invariant to that scaling,
+        // would lose too many digits) the QR takes over.
+        for j in 0..<nf {
+            for i in 0..<j {
+                var t = u[i + j * nf]
+                for k in 0..<i { t -= u[k + i * nf] * u[k + j * nf] }
+                u[i + j * nf] = t / u[i + i * nf]
+            }
+            var d = u[j + j * nf]
+            for k in 0..<j { d -= u[k + j * nf] * u[k + j * nf] }
+            guard d > 1e-8 * u[j + j * nf] else { return false }  // u_jj² > (1e-4)² G_jj
+            u[j + j * nf] = d.squareRoot()
+        }
+        for (k, j) in free.enumerated() { w.qtr[k] = w.gram[j + n * ld] }
+        cblas_dtrsv(CblasColMajor, CblasUpper, CblasTrans, CblasNonUnit, Int32(nf), u, Int32(nf), w.qtr, 1)
+        w.subproblem.load(upper: u, ld: nf, columns: nf)
+        gramFactored = true
+        return true
+    }
+
+    /// The first nf entries of Qᵀv (v an m-vector, overwritten there) for the current factor.
+    mutating func rotate(_ v: UnsafeMutablePointer<Double>, _ nf: Int) throws {
+        guard gramFactored, let source = linearised else {
+            try w.qr.applyQTranspose(v, columns: nf)
+            return
+        }
+        var g = [Double](repeating: 0, count: nf)
+        for (k, j) in free.enumerated() { g[k] = dot(source + j * m, v, m) }
+        cblas_dtrsv(CblasColMajor, CblasUpper, CblasTrans, CblasNonUnit, Int32(nf), w.cholesky, Int32(nf), &g, 1)
+        for k in 0..<nf { v[k] = g[k] }
     }
 
     // MARK: - Levenberg-Marquardt
@@ -439,7 +524,7 @@ struct Solver {
             w.probe[i] = (2 / h) * ((w.probe[i] - w.r[i]) / h - jv)
             if !w.probe[i].isFinite { return false }
         }
-        try w.qr.applyQTranspose(w.probe, columns: nf)
+        try rotate(w.probe, nf)
         let root = lambda.squareRoot()
         var d = [Double](repeating: 0, count: nf)
         for k in 0..<nf { d[k] = root * scale[k] }
@@ -543,17 +628,19 @@ struct Solver {
     }
 }
 
-/// True when none of `count` values is NaN or ±inf (a branch-free pass with four independent
-/// sums: x·0 is NaN exactly for them).
+/// True when none of `count` values is NaN or ±inf: x − x is +0 exactly for finite x, so the OR
+/// of the bits of x − x (an integer reduction the compiler vectorises) is zero exactly then.
 func allFinite(_ v: UnsafePointer<Double>, _ count: Int) -> Bool {
-    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-    var i = 0
-    while i + 4 <= count {
-        s0 += v[i] * 0; s1 += v[i + 1] * 0; s2 += v[i + 2] * 0; s3 += v[i + 3] * 0
-        i += 4
-    }
-    while i < count { s0 += v[i] * 0; i += 1 }
-    return s0 + s1 + s2 + s3 == 0
+    var bits: UInt64 = 0
+    for i in 0..<count { bits |= (v[i] - v[i]).bitPattern }
+    return bits == 0
+}
+
+/// True when no value of `values` is NaN or ±inf (one vectorised pass): the fast check that
+/// callers run before searching for the culprit to name.
+public func isAllFinite(_ values: UnsafeBufferPointer<Double>) -> Bool {
+    guard let base = values.baseAddress else { return true }
+    return allFinite(base, values.count)
 }
 
 /// ‖diag(d) v‖ of two n-vectors.

@@ -274,7 +274,8 @@ def _read_result(handle, n, m, names, laplace):
 
 def _bounds(bounds, n):
     """scipy's ``bounds``: a (lower, upper) pair of scalars or arrays; None for no bounds."""
-    if bounds is None:
+    if bounds is None or (type(bounds) is tuple and len(bounds) == 2 and isinstance(bounds[0], float)
+                          and isinstance(bounds[1], float) and bounds[0] == -np.inf and bounds[1] == np.inf):
         return None, None
     try:
         lower, upper = bounds
@@ -294,12 +295,12 @@ def _bounds(bounds, n):
 _COMPILED = {}
 
 
-def _formula(expr, inputs):
+def _formula(expr, inputs, params=None):
     """A compiled Model for a formula string (cached: compiling is the slow part of small fits)."""
-    key = (expr, tuple(inputs))
+    key = (expr, tuple(inputs), None if params is None else tuple(params))
     model = _COMPILED.get(key)
     if model is None:
-        model = Model(expr, inputs=inputs)
+        model = Model(expr, inputs=inputs, params=params)
         if len(_COMPILED) > 256:
             _COMPILED.clear()
         _COMPILED[key] = model
@@ -319,6 +320,9 @@ class _Problem:
 
 
 def _model_problem(model, xdata):
+    k = len(model.inputs)
+    if k > 1 and isinstance(xdata, np.ndarray) and xdata.ndim == 2 and xdata.shape[0] == k:
+        xdata = tuple(xdata)  # scipy's layout for several independent variables: (k, M)
     points, n, _ = model._x(xdata)
     return _Problem(model._handle, points, n, model.params, model)
 
@@ -351,6 +355,23 @@ def _n_params_of(f, p0):
 # ------------------------------------------------------------------------------------------
 
 
+def _omit_nan(xdata, y, sigma):
+    """scipy's nan_policy='omit': drop the points where ydata or xdata is NaN."""
+    x = np.asarray(xdata, dtype=np.float64)
+    keep = ~np.isnan(y)
+    if x.ndim == 1 and x.shape[0] == y.shape[0]:
+        keep &= ~np.isnan(x)
+        x = x[keep]
+    elif x.ndim == 2 and x.shape[-1] == y.shape[0]:
+        keep &= ~np.isnan(x).any(axis=0)
+        x = x[:, keep]
+    s = None
+    if sigma is not None:
+        s = np.asarray(sigma, dtype=np.float64)
+        s = s[keep] if s.ndim == 1 else s[np.ix_(keep, keep)]
+    return x, y[keep], s
+
+
 def _whitening(sigma, m):
     """sigma as 1/σ weights (1-D) or the Cholesky factor of a covariance (2-D), scipy-style."""
     if sigma is None:
@@ -368,10 +389,10 @@ def _whitening(sigma, m):
     raise DimensionError(f"sigma has shape {s.shape}: use ({m},) uncertainties or an ({m}, {m}) covariance")
 
 
-def _curve_problem(f, xdata, y, p0, jac, inputs, diff_step, diff):
+def _curve_problem(f, xdata, y, p0, jac, inputs, diff_step, diff, params=None):
     """The model handle for curve_fit's f (formula, Model or callable) at xdata."""
     if isinstance(f, str):
-        return _model_problem(_formula(f, _inputs_for(f, xdata, inputs)), xdata)
+        return _model_problem(_formula(f, _inputs_for(f, xdata, inputs), params), xdata)
     if isinstance(f, Model):
         return _model_problem(f, xdata)
     if not callable(f):
@@ -385,7 +406,7 @@ def _curve_problem(f, xdata, y, p0, jac, inputs, diff_step, diff):
     jacobian = None
     if callable(jac):
         def jacobian(p):
-            return np.asarray(jac(xdata, *p), dtype=np.float64).reshape(m, n)
+            return np.asarray(jac(xdata, *p), dtype=np.float64)
 
     cb = CallbackModel(values, n, m, jac=jacobian, diff=diff if isinstance(diff, str) else "2-point",
                        diff_step=diff_step)
@@ -420,22 +441,32 @@ def _whitened(problem, y, chol):
     return _Problem(cb._handle, None, y.shape[0], base.names, (cb, base), cb.check)
 
 
-def _run_fit(problem, y, sigma, absolute_sigma, p0, bounds, options, progress=None):
-    """ik_nlls_fit on a problem; returns the LeastSquaresResult."""
+_DEFAULT_OPTIONS = {"method": None}
+
+
+def _run_fit(problem, y, sigma, absolute_sigma, p0, bounds, options, progress=None, reader=None):
+    """ik_nlls_fit on a problem; returns ``reader(handle, n, m, names, laplace)`` (by default
+    the full :class:`LeastSquaresResult`)."""
     n = len(problem.names)
     p0 = _vector("p0", p0)
     if p0.shape[0] != n:
         raise DimensionError(f"p0 has {p0.shape[0]} values but the model has {n} parameters {problem.names}")
     lower, upper = _bounds(bounds, n)
-    opts, keep = _options(n_params=n, **options)
     holder = {}
-    callback = _progress_callback(progress, holder)
-    if callback is not None:
-        opts.progress = callback
+    keep = None
+    if progress is None and all(v is None or v is False for k, v in options.items() if k != "method") \
+            and options.get("method") in (None, "lm", "trf", "dogbox"):
+        opts_ref = None  # the library's defaults: no options struct to build
+    else:
+        opts, keep = _options(n_params=n, **options)
+        callback = _progress_callback(progress, holder)
+        if callback is not None:
+            opts.progress = callback
+        opts_ref = ctypes.byref(opts)
     result = _RESULT_P()
     status = lib.ik_nlls_fit(problem.handle, _pointer(problem.points), problem.n, _pointer(y), _pointer(sigma),
                              _capi.IK_SIGMA_ABSOLUTE if absolute_sigma else _capi.IK_SIGMA_RELATIVE,
-                             _pointer(p0), n, _pointer(lower), _pointer(upper), ctypes.byref(opts),
+                             _pointer(p0), n, _pointer(lower), _pointer(upper), opts_ref,
                              ctypes.byref(result))
     del keep
     problem.check(status)
@@ -443,13 +474,30 @@ def _run_fit(problem, y, sigma, absolute_sigma, p0, bounds, options, progress=No
         lib.ik_nlls_result_free(result)
         raise holder["error"]
     try:
-        return _read_result(result, n, problem.n, problem.names, bool(options.get("laplace")))
+        return (reader or _read_result)(result, n, problem.n, problem.names, bool(options.get("laplace")))
     finally:
         lib.ik_nlls_result_free(result)
 
 
+def _read_params_and_covariance(handle, n, m, names, laplace):
+    """What curve_fit returns without full_output: (x, cov or None, status, converged, message,
+    cov_issue), read with as few calls as possible."""
+    info = _capi.ik_nlls_info_t()
+    info.struct_size = ctypes.sizeof(info)
+    check(lib.ik_nlls_result_info(handle, ctypes.byref(info)))
+    x = _get(lib.ik_nlls_result_params, handle, n)
+    cov = None
+    if not info.flags & _capi.IK_NLLS_FLAG_NO_COVARIANCE:
+        cov = _get(lib.ik_nlls_result_covariance, handle, n * n).reshape(n, n)
+    issue = None
+    if info.flags & (_capi.IK_NLLS_FLAG_NO_COVARIANCE | _capi.IK_NLLS_FLAG_AT_BOUND):
+        issue = lib.ik_nlls_result_covariance_issue(handle).decode("utf-8") or None
+    message = "" if info.converged else lib.ik_nlls_result_message(handle).decode("utf-8")
+    return x, cov, int(info.status), bool(info.converged), message, issue
+
+
 _CURVE_FIT_OPTIONS = {"ftol", "xtol", "gtol", "maxfev", "max_nfev", "loss", "f_scale", "x_scale", "factor",
-                      "diff_step", "geodesic", "laplace", "inputs", "callback", "epsfcn", "verbose",
+                      "diff_step", "geodesic", "laplace", "inputs", "params", "callback", "epsfcn", "verbose",
                       "check_finite", "nan_policy"}
 
 
@@ -459,8 +507,9 @@ def curve_fit(f, xdata, ydata, p0=None, sigma=None, absolute_sigma=False, bounds
     ``scipy.optimize.curve_fit``; returns ``popt, pcov`` (with ``full_output``:
     ``popt, pcov, infodict, mesg, ier``).
 
-    ``f`` is a formula string (parameters in order of appearance, the input ``x``, or the
-    names given by ``inputs=``), an :class:`inferkit.Model`, or a callable ``f(x, *params)``
+    ``f`` is a formula string (parameters in order of appearance unless ``params=`` orders
+    them; the input ``x``, or the names given by ``inputs=`` with xdata of shape (k, M) or a
+    tuple of k arrays), an :class:`inferkit.Model`, or a callable ``f(x, *params)``
     (then ``jac`` may be a callable ``jac(x, *params)`` returning the (M, N) Jacobian, or
     "2-point"/"3-point"). ``p0`` defaults to ones (scipy's rule). ``sigma`` holds 1-σ
     uncertainties of ``ydata`` (or an (M, M) covariance); ``absolute_sigma`` as scipy.
@@ -469,6 +518,10 @@ def curve_fit(f, xdata, ydata, p0=None, sigma=None, absolute_sigma=False, bounds
     (default 1e-15), ``maxfev``/``max_nfev``, ``loss``, ``f_scale``, ``x_scale``,
     ``diff_step``, ``factor``, ``geodesic``, ``laplace`` (infodict["laplace_cov"]),
     ``callback(iteration, p, cost)`` (a true return stops the fit).
+
+    ``nan_policy="omit"`` drops points with NaN (None and "raise" reject them with
+    :class:`inferkit.NonFiniteError`); ``check_finite``, ``epsfcn`` and ``verbose`` are
+    accepted for compatibility and ignored (data are always checked).
 
     Raises RuntimeError when the fit does not converge (as scipy) and warns
     :class:`OptimizeWarning` when the covariance cannot be estimated (pcov is then inf, and the
@@ -479,9 +532,15 @@ def curve_fit(f, xdata, ydata, p0=None, sigma=None, absolute_sigma=False, bounds
     if unknown:
         raise TypeError(f"curve_fit() got unexpected keyword arguments {sorted(unknown)}")
     y = np.ascontiguousarray(ydata, dtype=np.float64).reshape(-1)
+    nan_policy = kwargs.pop("nan_policy", None)
+    if nan_policy not in (None, "raise", "omit"):
+        raise InvalidArgumentError(f"nan_policy is {nan_policy!r}: use None, 'raise' or 'omit'")
+    if nan_policy == "omit":
+        xdata, y, sigma = _omit_nan(xdata, y, sigma)
     inputs = kwargs.pop("inputs", None)
     diff_step = kwargs.pop("diff_step", None)
-    problem = _curve_problem(f, xdata, y, p0, jac, inputs, diff_step, jac if isinstance(jac, str) else "2-point")
+    problem = _curve_problem(f, xdata, y, p0, jac, inputs, diff_step, jac if isinstance(jac, str) else "2-point",
+                             kwargs.pop("params", None))
     n = len(problem.names)
     if p0 is None:
         p0 = np.ones(n)
@@ -497,20 +556,18 @@ def curve_fit(f, xdata, ydata, p0=None, sigma=None, absolute_sigma=False, bounds
     if "maxfev" in kwargs or "max_nfev" in kwargs:
         options["max_nfev"] = kwargs.get("max_nfev", kwargs.get("maxfev"))
     options["method"] = method
+    if not full_output:
+        x, pcov, status, converged, message, issue = _run_fit(
+            problem, data, weights, absolute_sigma, p0, bounds, options, kwargs.get("callback"),
+            reader=_read_params_and_covariance)
+        if not converged and status != _capi.IK_NLLS_STOPPED:
+            raise RuntimeError("Optimal parameters not found: " + message)
+        return x, _curve_fit_covariance(pcov, issue, n)
     res = _run_fit(problem, data, weights, absolute_sigma, p0, bounds, options, kwargs.get("callback"))
     ier = _IER.get(res.status, 5)
     if not res.success and res.status != _capi.IK_NLLS_STOPPED:
         raise RuntimeError("Optimal parameters not found: " + res.message)
-    if res.cov is None:
-        pcov = np.full((n, n), np.inf)
-        warnings.warn("Covariance of the parameters could not be estimated: " + (res.cov_issue or ""),
-                      OptimizeWarning, stacklevel=2)
-    else:
-        pcov = res.cov
-        if res.cov_issue:
-            warnings.warn(res.cov_issue, OptimizeWarning, stacklevel=2)
-    if not full_output:
-        return res.x, pcov
+    pcov = _curve_fit_covariance(res.cov, res.cov_issue, n)
     infodict = {"nfev": res.nfev, "njev": res.njev, "fvec": res.fun, "fjac": res.jac, "nit": res.nit,
                 "status": res.status, "chi2": res.chi2, "dof": res.dof, "cov_issue": res.cov_issue,
                 "active_mask": res.active_mask}
@@ -518,6 +575,18 @@ def curve_fit(f, xdata, ydata, p0=None, sigma=None, absolute_sigma=False, bounds
         infodict["laplace_cov"] = res.laplace_cov
         infodict["laplace_issue"] = res.laplace_issue
     return res.x, pcov, infodict, res.message, ier
+
+
+def _curve_fit_covariance(cov, issue, n):
+    """scipy's pcov: inf when the covariance cannot be estimated, with an OptimizeWarning that
+    says which parameter and why (also for a partial covariance)."""
+    if cov is None:
+        warnings.warn("Covariance of the parameters could not be estimated: " + (issue or ""),
+                      OptimizeWarning, stacklevel=3)
+        return np.full((n, n), np.inf)
+    if issue:
+        warnings.warn(issue, OptimizeWarning, stacklevel=3)
+    return cov
 
 
 # ------------------------------------------------------------------------------------------
@@ -528,13 +597,14 @@ def curve_fit(f, xdata, ydata, p0=None, sigma=None, absolute_sigma=False, bounds
 def least_squares(fun, x0, jac="2-point", bounds=(-np.inf, np.inf), method="lm", ftol=None, xtol=None,
                   gtol=None, x_scale=None, loss="linear", f_scale=1.0, diff_step=None, max_nfev=None,
                   args=(), kwargs=None, *, xdata=None, ydata=None, sigma=None, absolute_sigma=False,
-                  geodesic=False, laplace=False, factor=None, callback=None):
+                  geodesic=False, laplace=False, factor=None, callback=None, params=None):
     """Minimise ½ Σ ρ(r_i(p)²), as ``scipy.optimize.least_squares``, and return a
     :class:`LeastSquaresResult` (scipy's fields plus the covariance and fit statistics).
 
     ``fun`` is a callable ``fun(p, *args, **kwargs)`` returning the residual vector (``jac`` a
     callable returning its Jacobian, or "2-point"/"3-point"), or a model of data: a formula
-    string or :class:`inferkit.Model` with ``xdata``, ``ydata`` and optional ``sigma``, whose
+    string (parameters ordered by ``params``, else by appearance) or :class:`inferkit.Model`
+    with ``xdata``, ``ydata`` and optional ``sigma``, whose
     residuals are (f(x; p) − y)/σ with the exact Jacobian. Options as scipy (defaults: tolerances
     1e-15; ``x_scale`` None or "jac" scales by the Jacobian's column norms), plus ``geodesic``
     (Transtrum-Sethna acceleration), ``laplace`` (the full-Hessian covariance ``laplace_cov``),
@@ -547,7 +617,7 @@ def least_squares(fun, x0, jac="2-point", bounds=(-np.inf, np.inf), method="lm",
     if isinstance(fun, (str, Model)):
         if xdata is None or ydata is None:
             raise InvalidArgumentError("fun is a model of data: give xdata and ydata")
-        model = _formula(fun, _inputs_for(fun, xdata, None)) if isinstance(fun, str) else fun
+        model = _formula(fun, _inputs_for(fun, xdata, None), params) if isinstance(fun, str) else fun
         problem = _model_problem(model, xdata)
         y = np.ascontiguousarray(ydata, dtype=np.float64).reshape(-1)
         weights = None if sigma is None else np.ascontiguousarray(sigma, dtype=np.float64).reshape(-1)
