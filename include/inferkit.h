@@ -1429,6 +1429,13 @@ enum ik_minimize_status {
 };
 
 /**
+ * A caller's Hessian of a minimisation objective: writes the n x n matrix d^2 f / dx_i dx_j at x
+ * into hessian (row-major, symmetric) and returns 0; non-zero aborts with IK_ERR_CALLBACK.
+ * Called on the calling thread, never concurrently.
+ */
+typedef int32_t (*ik_hessian_fn)(const double* x, size_t n, double* hessian, void* user_data);
+
+/**
  * Options of ik_minimize(). Fill with ik_minimize_options_default(). A run stops with success
  * at the first tolerance test that holds after an iteration: the (projected) gradient's
  * infinity norm <= gtol (also tested at x0), (f_k - f_k+1) / max(|f_k|, |f_k+1|, 1) <= ftol,
@@ -1469,6 +1476,12 @@ typedef struct ik_minimize_options_t {
                                       norm; default 1e-4, as scipy), >= 0 */
     double fatol;                /**< Nelder-Mead: every vertex value within fatol of the best
                                       (default 1e-4, as scipy), >= 0 */
+    ik_hessian_fn hessian;       /**< NULL (default), or the Hessian that IK_MINIMIZE_NEWTON and
+                                      IK_MINIMIZE_NEWTON_TRUST_REGION (and the inverse Hessian of
+                                      their results) use instead of the objective's own (exact for
+                                      formulas, central differences of the gradient otherwise);
+                                      the other methods never call it */
+    void* hessian_data;          /**< user_data of hessian */
     ik_progress_fn progress;     /**< NULL (default), or called after every iteration with the
                                       iteration, x (n values) and f(x) as `cost`; non-zero stops the
                                       run cleanly (IK_OK, status IK_MINIMIZE_STOPPED) */

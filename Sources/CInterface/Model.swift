@@ -33,7 +33,7 @@ func modelBox(_ h: OpaquePointer?) throws -> ModelBox {
 }
 
 /// n C strings (`names[0..<n]`), each non-NULL; `names` may be NULL only when n is 0.
-private func names(_ names: UnsafePointer<UnsafePointer<CChar>?>?, _ n: Int, _ name: String,
+func names(_ names: UnsafePointer<UnsafePointer<CChar>?>?, _ n: Int, _ name: String,
                    _ lengthName: String) throws -> [String] {
     let n = try length(n, lengthName)
     guard n > 0 else { return [] }

@@ -89,14 +89,7 @@ private func nonlinearSettings(_ p: UnsafePointer<ik_nlls_options_t>?, parameter
     }
     s.threads = Int(c.n_threads)
     o.threads = Int(c.n_threads)
-    if let progress = c.progress {
-        let context = CallbackContext(c.progress_data)
-        o.progress = { iteration, params, cost in
-            params.withUnsafeBufferPointer {
-                progress(Int64(iteration), $0.baseAddress, $0.count, cost, context.pointer) == 0
-            }
-        }
-    }
+    if let progress = c.progress { o.progress = progressReporter(progress, c.progress_data) }
     do {
         try o.validate(parameterCount: n)
     } catch let e as InferKitError {
@@ -104,6 +97,17 @@ private func nonlinearSettings(_ p: UnsafePointer<ik_nlls_options_t>?, parameter
     }
     s.options = o
     return s
+}
+
+/// The caller's ik_progress_fn as a closure (iteration, parameters, cost) -> go on: true while
+/// the callback returns 0.
+func progressReporter(_ progress: ik_progress_fn, _ data: UnsafeMutableRawPointer?) -> (Int, [Double], Double) -> Bool {
+    let context = CallbackContext(data)
+    return { iteration, params, cost in
+        params.withUnsafeBufferPointer {
+            progress(Int64(iteration), $0.baseAddress, $0.count, cost, context.pointer) == 0
+        }
+    }
 }
 
 /// IK_SIGMA_RELATIVE (0) or IK_SIGMA_ABSOLUTE (1).
@@ -118,7 +122,7 @@ private func sigmaKind(_ v: Int32) throws -> Bool {
 }
 
 /// n finite values of `name` (NULL allowed when `optional`), copied.
-private func finiteValues(_ p: UnsafePointer<Double>?, _ n: Int, _ name: String, optional: Bool) throws -> [Double]? {
+func finiteValues(_ p: UnsafePointer<Double>?, _ n: Int, _ name: String, optional: Bool) throws -> [Double]? {
     guard let p else {
         if optional { return nil }
         throw ArgumentError(status: .invalidArgument, message: "\(name) is NULL")
