@@ -140,6 +140,38 @@ IK_LOMB_SCARGLE_FAP_NAIVE = 2
 IK_LOMB_SCARGLE_FAP_BOOTSTRAP = 3
 IK_LOMB_SCARGLE_FAP_SINGLE = 4
 
+# enum ik_minimize_method
+IK_MINIMIZE_NEWTON = 0
+IK_MINIMIZE_NEWTON_TRUST_REGION = 1
+IK_MINIMIZE_GRADIENT_DESCENT = 2
+IK_MINIMIZE_ADAM = 3
+IK_MINIMIZE_LBFGS = 4
+IK_MINIMIZE_LBFGSB = 5
+IK_MINIMIZE_NELDER_MEAD = 6
+IK_MINIMIZE_BFGS = 7
+
+# enum ik_minimize_status
+IK_MINIMIZE_GTOL = 0
+IK_MINIMIZE_FTOL = 1
+IK_MINIMIZE_XTOL = 2
+IK_MINIMIZE_SIMPLEX_TOL = 3
+IK_MINIMIZE_MAX_ITER = 4
+IK_MINIMIZE_MAX_FEV = 5
+IK_MINIMIZE_STOPPED = 6
+IK_MINIMIZE_LINE_SEARCH_FAILED = 7
+IK_MINIMIZE_TRUST_REGION_COLLAPSED = 8
+IK_MINIMIZE_NONFINITE = 9
+
+# enum ik_root_status
+IK_ROOT_FATOL = 0
+IK_ROOT_XTOL = 1
+IK_ROOT_MAX_ITER = 2
+IK_ROOT_MAX_FEV = 3
+IK_ROOT_STOPPED = 4
+IK_ROOT_LOCAL_MINIMUM = 5
+IK_ROOT_LINE_SEARCH_FAILED = 6
+IK_ROOT_NONFINITE = 7
+
 
 # --------------------------------- types ----------------------------------
 
@@ -226,10 +258,43 @@ class ik_lomb_scargle_options_t(ctypes.Structure):
     """Struct ``ik_lomb_scargle_options_t`` of the C header."""
 
 
+class ik_minimize_options_t(ctypes.Structure):
+    """Struct ``ik_minimize_options_t`` of the C header."""
+
+
+class ik_minimize_result_t(ctypes.Structure):
+    """Opaque handle ``ik_minimize_result_t`` of the C header, used through ctypes.POINTER."""
+
+    _fields_ = []
+
+
+class ik_minimize_info_t(ctypes.Structure):
+    """Struct ``ik_minimize_info_t`` of the C header."""
+
+
+class ik_root_options_t(ctypes.Structure):
+    """Struct ``ik_root_options_t`` of the C header."""
+
+
+class ik_root_scalar_info_t(ctypes.Structure):
+    """Struct ``ik_root_scalar_info_t`` of the C header."""
+
+
+class ik_root_result_t(ctypes.Structure):
+    """Opaque handle ``ik_root_result_t`` of the C header, used through ctypes.POINTER."""
+
+    _fields_ = []
+
+
+class ik_root_info_t(ctypes.Structure):
+    """Struct ``ik_root_info_t`` of the C header."""
+
+
 ik_status_t = ctypes.c_int32
 ik_model_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_void_p)
 ik_model_jacobian_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_void_p)
 ik_progress_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_int64, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.c_double, ctypes.c_void_p)
+ik_hessian_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_void_p)
 
 
 ik_linear_options_t._fields_ = [
@@ -391,6 +456,89 @@ ik_lomb_scargle_options_t._fields_ = [
     ("fap_method", ctypes.c_int32),  # int32_t fap_method
     ("n_bootstraps", ctypes.c_int32),  # int32_t n_bootstraps
     ("seed", ctypes.c_uint64),  # uint64_t seed
+]
+
+
+ik_minimize_options_t._fields_ = [
+    ("struct_size", ctypes.c_size_t),  # size_t struct_size
+    ("gtol", ctypes.c_double),  # double gtol
+    ("ftol", ctypes.c_double),  # double ftol
+    ("xtol", ctypes.c_double),  # double xtol
+    ("max_iter", ctypes.c_int64),  # int64_t max_iter
+    ("max_fev", ctypes.c_int64),  # int64_t max_fev
+    ("learning_rate", ctypes.c_double),  # double learning_rate
+    ("beta1", ctypes.c_double),  # double beta1
+    ("beta2", ctypes.c_double),  # double beta2
+    ("epsilon", ctypes.c_double),  # double epsilon
+    ("memory", ctypes.c_int32),  # int32_t memory
+    ("max_line_search", ctypes.c_int32),  # int32_t max_line_search
+    ("initial_trust_radius", ctypes.c_double),  # double initial_trust_radius
+    ("max_trust_radius", ctypes.c_double),  # double max_trust_radius
+    ("simplex_step", ctypes.c_double),  # double simplex_step
+    ("simplex_zero_step", ctypes.c_double),  # double simplex_zero_step
+    ("initial_simplex", ctypes.POINTER(ctypes.c_double)),  # const double *initial_simplex
+    ("adaptive", ctypes.c_int32),  # int32_t adaptive
+    ("xatol", ctypes.c_double),  # double xatol
+    ("fatol", ctypes.c_double),  # double fatol
+    ("hessian", ik_hessian_fn),  # ik_hessian_fn hessian
+    ("hessian_data", ctypes.c_void_p),  # void *hessian_data
+    ("progress", ik_progress_fn),  # ik_progress_fn progress
+    ("progress_data", ctypes.c_void_p),  # void *progress_data
+]
+
+
+ik_minimize_info_t._fields_ = [
+    ("struct_size", ctypes.c_size_t),  # size_t struct_size
+    ("method", ctypes.c_int32),  # int32_t method
+    ("status", ctypes.c_int32),  # int32_t status
+    ("success", ctypes.c_int32),  # int32_t success
+    ("has_gradient", ctypes.c_int32),  # int32_t has_gradient
+    ("has_inverse_hessian", ctypes.c_int32),  # int32_t has_inverse_hessian
+    ("n_params", ctypes.c_size_t),  # size_t n_params
+    ("iterations", ctypes.c_int64),  # int64_t iterations
+    ("nfev", ctypes.c_int64),  # int64_t nfev
+    ("ngev", ctypes.c_int64),  # int64_t ngev
+    ("nhev", ctypes.c_int64),  # int64_t nhev
+    ("value", ctypes.c_double),  # double value
+    ("gradient_norm", ctypes.c_double),  # double gradient_norm
+]
+
+
+ik_root_options_t._fields_ = [
+    ("struct_size", ctypes.c_size_t),  # size_t struct_size
+    ("fatol", ctypes.c_double),  # double fatol
+    ("xtol", ctypes.c_double),  # double xtol
+    ("rtol", ctypes.c_double),  # double rtol
+    ("max_iter", ctypes.c_int64),  # int64_t max_iter
+    ("max_fev", ctypes.c_int64),  # int64_t max_fev
+    ("progress", ik_progress_fn),  # ik_progress_fn progress
+    ("progress_data", ctypes.c_void_p),  # void *progress_data
+]
+
+
+ik_root_scalar_info_t._fields_ = [
+    ("struct_size", ctypes.c_size_t),  # size_t struct_size
+    ("root", ctypes.c_double),  # double root
+    ("value", ctypes.c_double),  # double value
+    ("derivative", ctypes.c_double),  # double derivative
+    ("bracket_lower", ctypes.c_double),  # double bracket_lower
+    ("bracket_upper", ctypes.c_double),  # double bracket_upper
+    ("iterations", ctypes.c_int64),  # int64_t iterations
+    ("evaluations", ctypes.c_int64),  # int64_t evaluations
+    ("status", ctypes.c_int32),  # int32_t status
+    ("success", ctypes.c_int32),  # int32_t success
+]
+
+
+ik_root_info_t._fields_ = [
+    ("struct_size", ctypes.c_size_t),  # size_t struct_size
+    ("status", ctypes.c_int32),  # int32_t status
+    ("success", ctypes.c_int32),  # int32_t success
+    ("n", ctypes.c_size_t),  # size_t n
+    ("iterations", ctypes.c_int64),  # int64_t iterations
+    ("nfev", ctypes.c_int64),  # int64_t nfev
+    ("njev", ctypes.c_int64),  # int64_t njev
+    ("residual_norm", ctypes.c_double),  # double residual_norm
 ]
 
 
@@ -1497,6 +1645,140 @@ SIGNATURES = {
             ctypes.POINTER(ctypes.c_double),
         ),
     ),
+    # ik_status_t ik_minimize_options_default(ik_minimize_options_t *options)
+    "ik_minimize_options_default": (ik_status_t, (ctypes.POINTER(ik_minimize_options_t),)),
+    # ik_status_t ik_minimize(const ik_model_t *objective, const double *x0, size_t n, const
+    #     double *lower, const double *upper, int32_t method, const ik_minimize_options_t
+    #     *options, ik_minimize_result_t **result)
+    "ik_minimize": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_model_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_int32,
+            ctypes.POINTER(ik_minimize_options_t),
+            ctypes.POINTER(ctypes.POINTER(ik_minimize_result_t)),
+        ),
+    ),
+    # ik_status_t ik_minimize_result_info(const ik_minimize_result_t *result, ik_minimize_info_t
+    #     *info)
+    "ik_minimize_result_info": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_minimize_result_t),
+            ctypes.POINTER(ik_minimize_info_t),
+        ),
+    ),
+    # ik_status_t ik_minimize_result_x(const ik_minimize_result_t *result, double *out, size_t
+    #     len)
+    "ik_minimize_result_x": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_minimize_result_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_minimize_result_gradient(const ik_minimize_result_t *result, double *out,
+    #     size_t len)
+    "ik_minimize_result_gradient": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_minimize_result_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_minimize_result_inverse_hessian(const ik_minimize_result_t *result, double
+    #     *out, size_t len)
+    "ik_minimize_result_inverse_hessian": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_minimize_result_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # const char *ik_minimize_result_message(const ik_minimize_result_t *result)
+    "ik_minimize_result_message": (ctypes.c_char_p, (ctypes.POINTER(ik_minimize_result_t),)),
+    # void ik_minimize_result_free(ik_minimize_result_t *result)
+    "ik_minimize_result_free": (None, (ctypes.POINTER(ik_minimize_result_t),)),
+    # const char *ik_root_status_message(int32_t status)
+    "ik_root_status_message": (ctypes.c_char_p, (ctypes.c_int32,)),
+    # ik_status_t ik_root_options_default(ik_root_options_t *options)
+    "ik_root_options_default": (ik_status_t, (ctypes.POINTER(ik_root_options_t),)),
+    # ik_status_t ik_root_scalar(const ik_model_t *f, const double *x0, const double *bracket,
+    #     const ik_root_options_t *options, ik_root_scalar_info_t *info)
+    "ik_root_scalar": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_model_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ik_root_options_t),
+            ctypes.POINTER(ik_root_scalar_info_t),
+        ),
+    ),
+    # ik_status_t ik_root(const ik_model_t *system, const double *x0, size_t n, const
+    #     ik_root_options_t *options, ik_root_result_t **result)
+    "ik_root": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_model_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ik_root_options_t),
+            ctypes.POINTER(ctypes.POINTER(ik_root_result_t)),
+        ),
+    ),
+    # ik_status_t ik_root_formulas(const ik_model_t * const *equations, size_t n_equations, const
+    #     char * const *unknowns, const double *x0, size_t n, const ik_root_options_t *options,
+    #     ik_root_result_t **result)
+    "ik_root_formulas": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.POINTER(ik_model_t)),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_char_p),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ik_root_options_t),
+            ctypes.POINTER(ctypes.POINTER(ik_root_result_t)),
+        ),
+    ),
+    # ik_status_t ik_root_result_info(const ik_root_result_t *result, ik_root_info_t *info)
+    "ik_root_result_info": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_root_result_t),
+            ctypes.POINTER(ik_root_info_t),
+        ),
+    ),
+    # ik_status_t ik_root_result_x(const ik_root_result_t *result, double *out, size_t len)
+    "ik_root_result_x": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_root_result_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_root_result_values(const ik_root_result_t *result, double *out, size_t len)
+    "ik_root_result_values": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_root_result_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # const char *ik_root_result_message(const ik_root_result_t *result)
+    "ik_root_result_message": (ctypes.c_char_p, (ctypes.POINTER(ik_root_result_t),)),
+    # void ik_root_result_free(ik_root_result_t *result)
+    "ik_root_result_free": (None, (ctypes.POINTER(ik_root_result_t),)),
 }
 
 #: Names of every function declared in the header, in header order.
@@ -1607,6 +1889,24 @@ FUNCTIONS = (
     "ik_lomb_scargle_model_parameters",
     "ik_lomb_scargle_false_alarm_probability",
     "ik_lomb_scargle_false_alarm_level",
+    "ik_minimize_options_default",
+    "ik_minimize",
+    "ik_minimize_result_info",
+    "ik_minimize_result_x",
+    "ik_minimize_result_gradient",
+    "ik_minimize_result_inverse_hessian",
+    "ik_minimize_result_message",
+    "ik_minimize_result_free",
+    "ik_root_status_message",
+    "ik_root_options_default",
+    "ik_root_scalar",
+    "ik_root",
+    "ik_root_formulas",
+    "ik_root_result_info",
+    "ik_root_result_x",
+    "ik_root_result_values",
+    "ik_root_result_message",
+    "ik_root_result_free",
 )
 
 
