@@ -167,3 +167,9 @@ from .nonlinear import (  # noqa: E402
 
 __all__ += ["curve_fit", "least_squares", "fit_many", "CallbackModel", "LeastSquaresResult",
             "BatchFitResult", "OptimizeWarning"]
+
+# Minimisation and root finding (scipy's minimize / root / root_scalar shapes).
+from .optimize import RootResults, minimize, root, root_scalar  # noqa: E402
+from .nonlinear import OptimizeResult  # noqa: E402
+
+__all__ += ["minimize", "root", "root_scalar", "OptimizeResult", "RootResults"]

@@ -83,19 +83,25 @@ _BATCH_P = ctypes.POINTER(_capi.ik_nlls_batch_t)
 class CallbackModel:
     """A Python function of the parameters as a libinferkit model (``ik_model_create_callback``).
 
-    ``fun(p)`` returns ``n_points`` values (the model at the data, or residuals); ``jac(p)``
-    (optional) returns the ``(n_points, n_params)`` Jacobian, otherwise libinferkit uses
-    finite differences (``diff='2-point'`` forward or ``'3-point'`` central, relative step
-    ``diff_step``). An exception raised by ``fun`` or ``jac`` stops the computation and is
-    re-raised by the call that ran it.
+    ``fun(p)`` returns ``n_points`` values (the model at the data, residuals, the equations of a
+    root-finding problem, or for ``n_points`` 1 a scalar objective); ``jac(p)`` (optional)
+    returns the ``(n_points, n_params)`` Jacobian (for one point also a gradient of
+    ``n_params`` values), otherwise libinferkit uses finite differences (``diff='2-point'``
+    forward or ``'3-point'`` central, relative step ``diff_step``). ``jac=True`` means that
+    ``fun(p)`` returns the pair ``(values, jacobian)``; the Jacobian is then kept for the
+    Jacobian callback at the same ``p``, so each point costs one call. An exception raised by
+    ``fun`` or ``jac`` stops the computation and is re-raised by the call that ran it
+    (:meth:`check`).
     """
 
     def __init__(self, fun, n_params, n_points, jac=None, names=None, diff="2-point", diff_step=None):
         self.fun = fun
-        self.jac = jac if callable(jac) else None
+        self.returns_jacobian = jac is True
+        self.jac = jac if callable(jac) or jac is True else None
         self.n_params = int(n_params)
         self.n_points = int(n_points)
         self.error = None
+        self._kept = None  # (p, jacobian) of the last fun call when fun returns both
         if names is None:
             name_array = None
         else:
@@ -114,10 +120,21 @@ class CallbackModel:
                 raise InvalidArgumentError(f"jac is {diff!r}: use a callable, '2-point' or '3-point'")
             check(lib.ik_model_set_finite_differences(handle, scheme, 0.0 if diff_step is None else float(diff_step)))
 
+    def _values(self, params):
+        """fun(params) as a flat float64 array (keeping the Jacobian when fun returns both)."""
+        result = self.fun(params)
+        if self.returns_jacobian:
+            try:
+                result, jacobian = result
+            except (TypeError, ValueError):
+                raise DimensionError("jac is True, so fun must return a pair (values, jacobian)") from None
+            self._kept = (params, jacobian)
+        return np.asarray(result, dtype=np.float64).reshape(-1)
+
     def _evaluate(self, x, n, ni, p, np_, out, user):
         try:
             params = np.ctypeslib.as_array(p, shape=(np_,)).copy()
-            values = np.asarray(self.fun(params), dtype=np.float64).reshape(-1)
+            values = self._values(params)
             if values.shape[0] != n:
                 raise DimensionError(f"the model function returned {values.shape[0]} values but {n} are needed")
             ctypes.memmove(out, values.ctypes.data, n * 8)
@@ -129,7 +146,15 @@ class CallbackModel:
     def _jacobian(self, x, n, ni, p, np_, out, user):
         try:
             params = np.ctypeslib.as_array(p, shape=(np_,)).copy()
-            jac = np.ascontiguousarray(self.jac(params), dtype=np.float64)
+            if self.returns_jacobian:
+                if self._kept is None or not np.array_equal(self._kept[0], params):
+                    self._values(params)
+                jac = self._kept[1]
+            else:
+                jac = self.jac(params)
+            jac = np.ascontiguousarray(jac, dtype=np.float64)
+            if n == 1 and jac.ndim <= 1 and jac.size == np_:
+                jac = jac.reshape(1, np_)  # a gradient (or a derivative)
             if jac.shape != (n, np_):
                 raise DimensionError(f"the Jacobian function returned shape {jac.shape} but ({n}, {np_}) is needed")
             ctypes.memmove(out, jac.ctypes.data, n * np_ * 8)
@@ -157,7 +182,26 @@ class CallbackModel:
 # ------------------------------------------------------------------------------------------
 
 
-class LeastSquaresResult(dict):
+class OptimizeResult(dict):
+    """A dict whose keys are also attributes, as ``scipy.optimize.OptimizeResult``."""
+
+    #: The keys :meth:`__repr__` shows.
+    _shown = ("x", "fun", "status", "message", "success", "nfev")
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    __setattr__ = dict.__setitem__
+
+    def __repr__(self):
+        shown = ", ".join(f"{k}={self[k]!r}" for k in self._shown if k in self)
+        return f"{type(self).__name__}({shown})"
+
+
+class LeastSquaresResult(OptimizeResult):
     """The result of :func:`least_squares`: scipy's ``OptimizeResult`` fields and more.
 
     scipy's: ``x``, ``cost`` (½ Σ ρ(r²)), ``fun`` (residuals), ``jac``, ``grad``,
@@ -170,17 +214,7 @@ class LeastSquaresResult(dict):
     ``nit`` (accepted steps), ``params`` (the parameter names).
     """
 
-    def __getattr__(self, name):
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    __setattr__ = dict.__setitem__
-
-    def __repr__(self):
-        keys = ("x", "cost", "status", "message", "success", "nfev", "chi2", "dof")
-        return "LeastSquaresResult(" + ", ".join(f"{k}={self.get(k)!r}" for k in keys) + ")"
+    _shown = ("x", "cost", "status", "message", "success", "nfev", "chi2", "dof")
 
 
 def _options(method=None, ftol=None, xtol=None, gtol=None, max_nfev=None, loss="linear", f_scale=1.0,
