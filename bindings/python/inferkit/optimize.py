@@ -188,8 +188,8 @@ def _minimize_options(method_value, n, tol, options):
         elif field in _INTEGER_OPTIONS:
             if isinstance(value, bool):
                 value = int(value)
-            if not isinstance(value, (int, np.integer)):
-                raise InvalidArgumentError(f"options[{key!r}] is {value!r}: it must be an integer")
+            if not isinstance(value, (int, np.integer)) or value < 0:
+                raise InvalidArgumentError(f"options[{key!r}] is {value!r}: it must be an integer >= 0")
             setattr(opts, field, int(value))
         else:
             setattr(opts, field, float(value))
@@ -354,9 +354,9 @@ def _root_options(tol=None, fatol=None, xtol=None, rtol=None, maxiter=None, maxf
             setattr(opts, field, float(value))
     for field, value in (("max_iter", maxiter), ("max_fev", maxfev)):
         if value is not None:
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
                 raise InvalidArgumentError(f"{'maxiter' if field == 'max_iter' else 'maxfev'} is {value!r}: "
-                                           "it must be an integer")
+                                           "it must be an integer >= 0")
             setattr(opts, field, int(value))
     return opts
 
