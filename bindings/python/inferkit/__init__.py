@@ -38,6 +38,14 @@ Nonlinear fits (scipy's call shapes; formulas get exact Jacobians)::
     res = inferkit.least_squares(residuals, p0)        # res.x, res.cov, res.stderr, res.chi2
     many = inferkit.fit_many(model, x, Y, p0)          # many.params, many.cov, many.status
 
+Minimisation and root finding (scipy's call shapes; formulas get exact gradients and Hessians)::
+
+    res = inferkit.minimize("(1 - x)^2 + 100*(y - x^2)^2", [-1.2, 1.0])   # BFGS by default
+    res = inferkit.minimize(f, x0, jac=grad, method="L-BFGS-B", bounds=[(0, None), (-1, 1)])
+    res.x, res.fun, res.jac, res.hess_inv, res.nit, res.nfev, res.success, res.message
+    sol = inferkit.root(["x^2 + y^2 - 4", "x - y"], [1.0, 0.5])           # sol.x, sol.fun
+    r = inferkit.root_scalar("cos(x) - x", x0=1.0)                         # r.root, r.converged
+
 Failures raise :class:`InferKitError` (with ``.code``, the C status code) or one of its
 subclasses; the message is the library's and names the culprit argument and value.
 """
