@@ -65,12 +65,22 @@ private func countOption(_ value: Int64, _ name: String) throws -> Int? {
     return value == 0 ? nil : Int(value)
 }
 
-/// Checks `struct_size` of a caller's options or info struct of C type `cType`.
+/// Checks `struct_size` of a caller's options or info struct named `name`; `remedy` says how to
+/// set it.
 private func requireStructSize(_ size: Int, _ expected: Int, _ name: String, _ remedy: String) throws {
     guard size == expected else {
         throw ArgumentError(status: .invalidArgument,
                             message: "\(name)->struct_size is \(size) but this library expects \(expected): \(remedy)")
     }
+}
+
+/// The caller's info struct `info` of C type `cType`: non-NULL, its struct_size (at `size`) set
+/// to the library's.
+private func infoStruct<T>(_ info: UnsafeMutablePointer<T>?, _ size: KeyPath<T, Int>, _ cType: String) throws
+    -> UnsafeMutablePointer<T> {
+    let p = try requireNonNull(info, "info")
+    try requireStructSize(p.pointee[keyPath: size], MemoryLayout<T>.size, "info", "set it to sizeof(\(cType))")
+    return p
 }
 
 // MARK: - Minimisation
@@ -209,9 +219,8 @@ public func ik_minimize(_ objective: OpaquePointer?, _ x0: UnsafePointer<Double>
 public func ik_minimize_result_info(_ result: OpaquePointer?, _ info: UnsafeMutablePointer<ik_minimize_info_t>?) -> Int32 {
     guarded {
         let box = try minimizeResult(result)
-        let info = try requireNonNull(info, "info")
+        let info = try infoStruct(info, \.struct_size, "ik_minimize_info_t")
         let size = MemoryLayout<ik_minimize_info_t>.size
-        try requireStructSize(info.pointee.struct_size, size, "info", "set it to sizeof(ik_minimize_info_t)")
         let r = box.result
         info.pointee = ik_minimize_info_t(
             struct_size: size, method: box.method.rawValue, status: r.status.rawValue, success: r.success ? 1 : 0,
@@ -322,9 +331,8 @@ public func ik_root_scalar(_ f: OpaquePointer?, _ x0: UnsafePointer<Double>?, _ 
                            _ options: UnsafePointer<ik_root_options_t>?,
                            _ info: UnsafeMutablePointer<ik_root_scalar_info_t>?) -> Int32 {
     guarded {
-        let info = try requireNonNull(info, "info")
+        let info = try infoStruct(info, \.struct_size, "ik_root_scalar_info_t")
         let size = MemoryLayout<ik_root_scalar_info_t>.size
-        try requireStructSize(info.pointee.struct_size, size, "info", "set it to sizeof(ik_root_scalar_info_t)")
         let m = try inputFreeModel(f, "f", "ik_root_scalar")
         guard m.parameterCount == 1 else {
             throw ArgumentError(status: .dimension,
@@ -425,9 +433,8 @@ public func ik_root_formulas(_ equations: UnsafePointer<OpaquePointer?>?, _ nEqu
 public func ik_root_result_info(_ result: OpaquePointer?, _ info: UnsafeMutablePointer<ik_root_info_t>?) -> Int32 {
     guarded {
         let r = try rootResult(result)
-        let info = try requireNonNull(info, "info")
+        let info = try infoStruct(info, \.struct_size, "ik_root_info_t")
         let size = MemoryLayout<ik_root_info_t>.size
-        try requireStructSize(info.pointee.struct_size, size, "info", "set it to sizeof(ik_root_info_t)")
         info.pointee = ik_root_info_t(
             struct_size: size, status: r.status.rawValue, success: r.success ? 1 : 0, n: r.x.count,
             iterations: Int64(r.iterations), nfev: Int64(r.functionEvaluations), njev: Int64(r.jacobianEvaluations),

@@ -32,7 +32,8 @@ from ._arrays import pointer as _pointer, vector as _vector
 from ._errors import DimensionError, InvalidArgumentError, check
 from ._library import lib
 from .model import Model
-from .nonlinear import CallbackModel, OptimizeResult, OptimizeWarning, _formula, _progress_callback
+from .nonlinear import (CallbackModel, OptimizeResult, OptimizeWarning, _Problem, _formula, _get,
+                        _progress_callback)
 
 __all__ = ["minimize", "root", "root_scalar", "RootResults", "MINIMIZE_METHODS"]
 
@@ -87,27 +88,14 @@ def _no_args(args, what):
         raise InvalidArgumentError(f"args is {args!r} but {what} is a formula: a formula takes no extra arguments")
 
 
-def _get(function, handle, count):
-    out = np.empty(count)
-    check(function(handle, _pointer(out), count))
-    return out
-
-
-class _Problem:
-    """A model handle for the C call and how to check its status (re-raising the callable's
-    exceptions); `owner` keeps what the handle needs alive."""
-
-    def __init__(self, handle, owner, check_status=check, names=None):
-        self.handle = handle
-        self.owner = owner
-        self.check = check_status
-        self.names = names
-
-
 def _model_problem(model):
-    if not isinstance(model, Model):
-        raise InvalidArgumentError(f"{model!r} is not an inferkit.Model")
-    return _Problem(model._handle, model, names=model.params)
+    """A Model's handle as a problem (its parameters the unknowns)."""
+    return _Problem(model._handle, None, 1, model.params, model)
+
+
+def _callback_problem(model):
+    """A CallbackModel's handle as a problem whose status check re-raises its exceptions."""
+    return _Problem(model._handle, None, 1, None, model, model.check)
 
 
 # ------------------------------------------------------------------------------------------
@@ -258,7 +246,7 @@ def _objective(fun, x0, args, jac, params):
 
     gradient = (lambda x: jac(x, *args)) if callable(jac) else (True if jac is True else None)
     model = CallbackModel(value, x0.shape[0], 1, jac=gradient)
-    return _Problem(model._handle, model, model.check), model
+    return _callback_problem(model), model
 
 
 def minimize(fun, x0, args=(), method=None, jac=None, hess=None, bounds=None, tol=None, callback=None,
@@ -498,7 +486,7 @@ def root_scalar(f, args=(), method=None, bracket=None, fprime=None, x0=None, xto
             raise InvalidArgumentError(f"fprime is {fprime!r}: use a callable, True (f returns (f, f')), or None")
         derivative = (lambda p: np.atleast_1d(fprime(p[0], *args))) if callable(fprime) else fprime
         model = CallbackModel(lambda p: f(p[0], *args), 1, 1, jac=derivative)
-        problem = _Problem(model._handle, model, model.check)
+        problem = _callback_problem(model)
     else:
         raise InvalidArgumentError(f"f is {f!r}: use a callable, a formula string or an inferkit.Model")
     opts = _root_options(xtol=xtol, rtol=rtol, maxiter=maxiter)
