@@ -1387,8 +1387,8 @@ ik_status_t ik_lomb_scargle_false_alarm_level(const double* t, const double* y, 
  * gradient is by central differences (step eps^(1/3) max(1, |x_j|)), the Hessian by central
  * differences of the gradient, and the Jacobian of a system by the model's finite differences
  * (ik_model_set_finite_differences). The unknowns are the model's parameters, in their order.
- * Callbacks (model and progress) are called on the calling thread, never concurrently. One
- * model handle must not be used by two calls at once without the caller's lock.
+ * Callbacks (model, Hessian and progress) are called on the calling thread, never concurrently.
+ * One model handle must not be used by two calls at once without the caller's lock.
  */
 
 /** Algorithms of ik_minimize(). Values are fixed forever and never reused. */
@@ -1515,8 +1515,8 @@ typedef struct ik_minimize_result_t ik_minimize_result_t;
  * inputs, bad method or option, lower > upper, x0 outside the bounds, bounds with a method that
  * does not support them), IK_ERR_DIMENSION (n differs from the model's parameters),
  * IK_ERR_NONFINITE (NaN/inf in x0, a NaN bound; f or its gradient or Hessian NaN/inf at x0),
- * IK_ERR_CALLBACK (a model callback returned non-zero), IK_ERR_NO_MEMORY (n too large for the
- * n x n matrices of Newton and BFGS).
+ * IK_ERR_CALLBACK (a model or Hessian callback returned non-zero), IK_ERR_NO_MEMORY (n too large
+ * for the n x n matrices of Newton and BFGS).
  */
 ik_status_t ik_minimize(const ik_model_t* objective, const double* x0, size_t n,
                         const double* lower, const double* upper, int32_t method,
