@@ -268,8 +268,9 @@ def minimize(fun, x0, args=(), method=None, jac=None, hess=None, bounds=None, to
     L-BFGS-B, Nelder-Mead, gradient-descent and adam. ``tol`` sets gtol (and ftol for
     L-BFGS-B; xatol and fatol for Nelder-Mead). ``options``: maxiter, maxfun/maxfev, gtol, ftol,
     xtol, xatol, fatol, adaptive, initial_simplex, learning_rate, beta1, beta2, epsilon,
-    maxcor/memory, maxls, initial_trust_radius, max_trust_radius; disp and return_all are
-    ignored, other keys warn (:class:`inferkit.OptimizeWarning`), as scipy.
+    maxcor/memory, maxls, initial_trust_radius, max_trust_radius (maxiter or maxfun 0 mean the
+    method's default); disp and return_all are ignored, other keys warn
+    (:class:`inferkit.OptimizeWarning`), as scipy.
     ``callback(xk)`` or ``callback(intermediate_result)`` runs after each iteration; returning
     True or raising StopIteration stops the run (status ``IK_MINIMIZE_STOPPED``).
 
@@ -374,8 +375,8 @@ def root(fun, x0, args=(), method=None, jac=None, tol=None, options=None, params
     forward differences), or one formula string or :class:`inferkit.Model` per equation (a
     list; exact Jacobian rows), the unknowns being ``params`` or the equations' parameters in
     order of first appearance. ``tol`` is the relative step tolerance; ``options``: xtol
-    (relative step), xatol (absolute step), fatol/ftol (stop at max |F| <= fatol), maxiter,
-    maxfev.
+    (relative step), xatol (absolute step), fatol/ftol (stop at max |F| <= fatol), maxiter
+    (default 100) and maxfev (default unlimited; 0 means the default for both).
 
     Returns an :class:`OptimizeResult` with ``x``, ``fun`` (F(x)), ``success``, ``status``
     (``IK_ROOT_*``), ``message``, ``nit``, ``nfev``, ``njev`` and ``params`` (the unknowns'
