@@ -7,8 +7,10 @@ import Glibc
 /// Settings of `laplace`.
 public struct LaplaceOptions {
     /// The optimiser. nil: `newton` (exact Hessian, modified Cholesky, line search) when the
-    /// posterior's Hessian is exact, `lbfgsb` within the supports otherwise. Methods that take
-    /// bounds are given the supports; the others see −log p = +∞ outside them and back off.
+    /// posterior's Hessian is exact, `lbfgsb` within the supports otherwise; a Newton run that
+    /// does not converge or ends within 1e-6 (relative) of a support's edge is finished by
+    /// `lbfgsb` in the supports. Methods that take bounds are given the supports; the others see
+    /// −log p = +∞ outside them and back off.
     public var method: MinimizeMethod?
     /// The optimiser's settings (tolerances on −log p and its gradient, budgets, progress).
     public var minimize = MinimizeOptions()
@@ -102,8 +104,17 @@ public func laplace(_ posterior: Posterior, start: [Double], options: LaplaceOpt
     let lower = posterior.supports.map(\.lower), upper = posterior.supports.map(\.upper)
     let box = try Bounds(lower: lower, upper: upper)
     let bounds = method.supportsBounds && box.isConstraining ? box : nil
-    let run = try minimize(NegativeLogPosterior(posterior: posterior), x0: start, method: method, bounds: bounds,
-                           options: options.minimize)
+    let objective = NegativeLogPosterior(posterior: posterior)
+    var run = try minimize(objective, x0: start, method: method, bounds: bounds, options: options.minimize)
+    // A method without bounds that stopped short, or close to the edge of a support (where
+    // −log p = +∞ beyond makes its line search creep), is finished by L-BFGS-B in the box.
+    let nearEdge = (0..<p).contains { j in
+        [lower[j], upper[j]].contains { $0.isFinite && Swift.abs(run.x[j] - $0) <= 1e-6 * Swift.max(1, Swift.abs($0)) }
+    }
+    if options.method == nil && bounds == nil && box.isConstraining && (!run.success || nearEdge) {
+        let polished = try minimize(objective, x0: box.project(run.x), method: .lbfgsb, bounds: box, options: options.minimize)
+        if polished.value <= run.value { run = polished }
+    }
     let theta = run.x
     var issues: [String] = []
     if !run.success {
