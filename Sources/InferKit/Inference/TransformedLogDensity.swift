@@ -48,7 +48,7 @@ public struct TransformedLogDensity: LogDensity, @unchecked Sendable {
             let u = transforms[j].unconstrain(theta[j])
             guard u.isFinite else {
                 throw InferKitError.invalidArgument(
-                    "theta[\(j)] (parameter '\(parameterNames[j])') = \(describe(theta[j])) is not inside the open interval \(transforms[j].support.description) of its transform")
+                    "theta[\(j)] (parameter '\(parameterNames[j])') = \(describe(theta[j])) is not inside the open interval (\(describe(transforms[j].support.lower)), \(describe(transforms[j].support.upper))) of its transform")
             }
             return u
         }
