@@ -41,7 +41,7 @@ struct LaplaceTests {
         #expect(!result.evidenceIsProper && result.improperPriorParameters == GaussianPeak.names)
         #expect(posterior.supports[1] == ParameterSupport(lower: 0, upper: .infinity))
         #expect(result.issues.contains { $0.contains("flat") })
-        #expect(Swift.abs(result.logPosteriorAtMap - (try posterior.value(result.map))) < 1e-12)
+        #expect(try Swift.abs(result.logPosteriorAtMap - (posterior.value(result.map))) < 1e-12)
     }
 
     /// Against the Gauss-Newton (curve_fit) covariance: H_Laplace − JᵀWJ is exactly the
