@@ -163,9 +163,7 @@ public struct Posterior: LogDensity, @unchecked Sendable {
     /// data points each.
     public func values(_ points: UnsafeBufferPointer<Double>, count: Int, into values: UnsafeMutableBufferPointer<Double>) throws {
         let p = dimension
-        guard points.count >= count * p, values.count >= count else {
-            throw InferKitError.dimensionMismatch("\(count) points of \(p) parameters need \(count * p) values, got \(points.count)")
-        }
+        try requireBatch(points, count: count, values: values, dimension: p)
         let f = UnsafeMutableBufferPointer<Double>.allocate(capacity: data.count)
         defer { f.deallocate() }
         try data.storage.withPoints { x in

@@ -62,9 +62,7 @@ public struct TransformedLogDensity: LogDensity, @unchecked Sendable {
     /// log q at `count` points of u (row-major count × n).
     public func values(_ points: UnsafeBufferPointer<Double>, count: Int, into values: UnsafeMutableBufferPointer<Double>) throws {
         let n = dimension
-        guard points.count >= count * n, values.count >= count else {
-            throw InferKitError.dimensionMismatch("\(count) points of \(n) parameters need \(count * n) values, got \(points.count)")
-        }
+        try requireBatch(points, count: count, values: values, dimension: n)
         var theta = [Double](repeating: 0, count: count * n)
         var jacobians = [Double](repeating: 0, count: count)
         for i in 0..<count {
@@ -100,5 +98,15 @@ public struct TransformedLogDensity: LogDensity, @unchecked Sendable {
             gradient[j] = gradient[j] * slopes[j] + jacobianSlopes[j]
         }
         return value + jacobian
+    }
+}
+
+/// Throws `dimensionMismatch` unless `points` holds `count` points of `dimension` values and
+/// `values` has room for `count` results (the shapes of `LogDensity.values`).
+func requireBatch(_ points: UnsafeBufferPointer<Double>, count: Int, values: UnsafeMutableBufferPointer<Double>,
+                  dimension n: Int) throws {
+    guard count >= 0, points.count >= count * n, values.count >= count else {
+        throw InferKitError.dimensionMismatch(
+            "\(count) points of \(n) parameters need \(count * n) values and room for \(count) results, got \(points.count) and \(values.count)")
     }
 }
