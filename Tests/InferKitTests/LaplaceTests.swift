@@ -182,6 +182,13 @@ struct LaplaceTests {
         #expect(Swift.abs(result.map[1] - 1.5) < 1e-9)
         #expect(result.covariance == nil && result.covarianceIssueParameter == 1)
         #expect(result.covarianceIssue?.contains("edge of its support") == true)
+        // An interior MAP half a standard error from the edge: computed, with a warning.
+        let mean = try Posterior(model: try Model("mu", inputs: ["x"]), x: [0, 0, 0, 0], y: [0.9, -0.5, 0.6, 0.2],
+                                 sigma: [1, 1, 1, 1], priors: ["mu": .uniform(lower: 0, upper: 10)])
+        let near = try laplace(mean, start: [1])
+        #expect(Swift.abs(near.map[0] - 0.3) < 1e-12 && Swift.abs(near.standardErrors[0] - 0.5) < 1e-12)
+        #expect(near.covarianceIssue == nil)
+        #expect(near.issues.contains { $0.contains("0.6 standard errors from the edge") }, "\(near.issues)")
     }
 
     /// Laplace on a callback model (differences) agrees with the formula's exact one.

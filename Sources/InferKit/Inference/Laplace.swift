@@ -120,10 +120,15 @@ public func laplace(_ posterior: Posterior, start: [Double], options: LaplaceOpt
     if !run.success {
         issues.append("the optimiser stopped before converging (\(run.message)): the point returned is not the MAP")
     }
+    // At an edge: on the bound, or next to it with −log p still falling beyond it.
+    let gradient = try run.gradient ?? objective.valueAndGradient(theta).gradient
     var edge: (parameter: Int, message: String)? = nil
     for j in 0..<p where edge == nil {
-        let ends = [lower[j], upper[j]].filter(\.isFinite)
-        if ends.contains(where: { Swift.abs(theta[j] - $0) <= 1e-10 * Swift.max(1, Swift.abs($0)) }) {
+        func atBound(_ b: Double, outward: Double) -> Bool {
+            b.isFinite && (theta[j] == b || (Swift.abs(theta[j] - b) <= 1e-10 * Swift.max(1, Swift.abs(b))
+                                              && outward * gradient[j] > options.minimize.gtol))
+        }
+        if atBound(lower[j], outward: 1) || atBound(upper[j], outward: -1) {
             edge = (j, "parameter '\(names[j])' = \(describe(theta[j])) is at the edge of its support \(posterior.supports[j].description) at the MAP: the posterior is cut off there, so Laplace's Gaussian approximation (covariance and evidence) does not hold")
         }
     }
@@ -152,6 +157,12 @@ public func laplace(_ posterior: Posterior, start: [Double], options: LaplaceOpt
         for i in 0..<p { for j in 0..<p { r[i, j] /= standardErrors[i] * standardErrors[j] } }
         covariance = c
         correlation = r
+        for j in 0..<p {
+            let distance = Swift.min(theta[j] - lower[j], upper[j] - theta[j])
+            if distance < 2 * standardErrors[j] {
+                issues.append("parameter '\(names[j])' is \(describe((100 * distance / standardErrors[j]).rounded() / 100)) standard errors from the edge of its support \(posterior.supports[j].description): the Gaussian approximation spills over it")
+            }
+        }
         evidence = logPosterior + 0.5 * Double(p) * Glibc.log(2 * Double.pi) - 0.5 * factor.logDeterminant
     }
     return LaplaceResult(parameterNames: names, map: theta, logPosteriorAtMap: logPosterior, hessian: hessian,

@@ -40,6 +40,7 @@ public enum Likelihood {
     case poisson
     /// Student's t with ν degrees of freedom and scale σ (outliers):
     /// ℓ = log Γ((ν+1)/2) − log Γ(ν/2) − ½ log(νπ) − log σ − (ν+1)/2 log(1 + ((y − f)/σ)²/ν).
+    /// A free scale comes before a free ν among the posterior's parameters.
     case studentT(nu: DegreesOfFreedom, sigma: NoiseScale = .known)
     /// A caller's per-point formula of `f` (the model value), `y`, `s` (σ_i, or 1 without σ)
     /// and of further names, which become free parameters of the posterior in order of

@@ -18,7 +18,7 @@ import Glibc
 ///   without shaping it. The Laplace evidence flags every flat prior.
 ///
 /// Outside its support a prior's log density is −∞.
-public enum Prior: Sendable, Equatable {
+public enum Prior: Sendable, Equatable, CustomStringConvertible {
     /// Density 1/(upper − lower) on [lower, upper]; both finite.
     case uniform(lower: Double, upper: Double)
     /// The normal density N(mean, sigma²); sigma > 0.
@@ -130,7 +130,7 @@ public enum Prior: Sendable, Equatable {
 let halfLogTwoPi = 0.91893853320467274178032973640562
 
 /// The interval [lower, upper] a parameter lives in (a side may be infinite).
-public struct ParameterSupport: Sendable, Equatable {
+public struct ParameterSupport: Sendable, Equatable, CustomStringConvertible {
     /// The lower end (−∞ for none).
     public let lower: Double
     /// The upper end (+∞ for none).
