@@ -113,12 +113,13 @@ protocol PointLikelihood {
 extension Likelihood {
     /// Checks the likelihood against the data (σ presence, Poisson counts, ν > 0, names not
     /// clashing with `modelParameters`) and compiles it.
-    func compile(y: [Double], sigmaGiven: Bool, modelParameters: [String]) throws -> any PointLikelihood {
+    func compile(y: [Double], sigma: [Double]?, modelParameters: [String]) throws -> any PointLikelihood {
+        let sigmaGiven = sigma != nil
         let compiled: any PointLikelihood
         switch self {
         case .gaussian(let scale):
             try Self.requireSigma(scale, sigmaGiven, "Gaussian")
-            compiled = AnalyticLikelihood(family: .gaussian, scale: scale, nu: nil, y: y)
+            compiled = AnalyticLikelihood(family: .gaussian, scale: scale, nu: nil, y: y, sigma: sigma)
         case .poisson:
             if sigmaGiven {
                 throw InferKitError.invalidArgument("sigma was given but the Poisson likelihood has no sigma: its variance is the rate f")
@@ -127,13 +128,13 @@ extension Likelihood {
                 throw InferKitError.invalidArgument(
                     "y[\(i)] = \(describe(v)) is not a count: the Poisson likelihood needs whole numbers >= 0")
             }
-            compiled = AnalyticLikelihood(family: .poisson, scale: .known, nu: nil, y: y)
+            compiled = AnalyticLikelihood(family: .poisson, scale: .known, nu: nil, y: y, sigma: nil)
         case .studentT(let nu, let scale):
             try Self.requireSigma(scale, sigmaGiven, "Student-t")
             if case .fixed(let v) = nu, !(v > 0 && v.isFinite) {
                 throw InferKitError.invalidArgument("the Student-t degrees of freedom nu = \(describe(v)) must be > 0 and finite")
             }
-            compiled = AnalyticLikelihood(family: .studentT, scale: scale, nu: nu, y: y)
+            compiled = AnalyticLikelihood(family: .studentT, scale: scale, nu: nu, y: y, sigma: sigma)
         case .formula(let expression):
             compiled = try FormulaLikelihood(expression)
         case .function(let function, let names):
@@ -168,8 +169,10 @@ struct AnalyticLikelihood: PointLikelihood {
     let fixedNu: Double
     /// log y_i! (Poisson only).
     let logFactorials: [Double]
+    /// Σ_i log s_i of the given σ (0 without them).
+    let sumLogSigma: Double
 
-    init(family: Family, scale: NoiseScale, nu: DegreesOfFreedom?, y: [Double]) {
+    init(family: Family, scale: NoiseScale, nu: DegreesOfFreedom?, y: [Double], sigma: [Double]?) {
         self.family = family
         var names: [String] = []
         if case .free(let name) = scale { names.append(name) }
@@ -178,6 +181,7 @@ struct AnalyticLikelihood: PointLikelihood {
         if case .fixed(let v)? = nu { fixedNu = v } else { fixedNu = .nan }
         extraNames = names
         logFactorials = family == .poisson ? y.map { Glibc.lgamma($0 + 1) } : []
+        sumLogSigma = sigma?.reduce(0) { $0 + Glibc.log($1) } ?? 0
     }
 
     var extraSupports: [ParameterSupport] {
@@ -198,6 +202,11 @@ struct AnalyticLikelihood: PointLikelihood {
         Glibc.lgamma(0.5 * (nu + 1)) - Glibc.lgamma(0.5 * nu) - 0.5 * Glibc.log(nu * Double.pi)
     }
 
+    /// Σ_i log(c s_i) = n log c + Σ_i log s_i.
+    private func logSigmas(_ c: Double, _ n: Int) -> Double {
+        (c == 1 ? 0 : Double(n) * Glibc.log(c)) + sumLogSigma
+    }
+
     func sum(_ f: UnsafeBufferPointer<Double>, _ data: LikelihoodData, _ eta: UnsafeBufferPointer<Double>) throws -> Double {
         let (c, nu) = scaleAndNu(eta)
         if c.isNaN || nu.isNaN { return -.infinity }
@@ -205,13 +214,11 @@ struct AnalyticLikelihood: PointLikelihood {
         var total = 0.0
         switch family {
         case .gaussian:
-            var logSigma = 0.0
             for i in 0..<n {
-                let sigma = c * s[i], r = (y[i] - f[i]) / sigma
+                let r = (y[i] - f[i]) / (c * s[i])
                 total -= 0.5 * r * r
-                logSigma += Glibc.log(sigma)
             }
-            return total - logSigma - Double(n) * halfLogTwoPi
+            return total - logSigmas(c, n) - Double(n) * halfLogTwoPi
         case .poisson:
             for i in 0..<n {
                 let rate = f[i]
@@ -228,13 +235,11 @@ struct AnalyticLikelihood: PointLikelihood {
             return total
         case .studentT:
             let half = 0.5 * (nu + 1)
-            var logSigma = 0.0
             for i in 0..<n {
-                let sigma = c * s[i], r = (y[i] - f[i]) / sigma
+                let r = (y[i] - f[i]) / (c * s[i])
                 total -= half * Glibc.log1p(r * r / nu)
-                logSigma += Glibc.log(sigma)
             }
-            return total - logSigma + Double(n) * Self.studentConstant(nu)
+            return total - logSigmas(c, n) + Double(n) * Self.studentConstant(nu)
         }
     }
 

@@ -75,7 +75,7 @@ public struct Posterior: LogDensity, @unchecked Sendable {
                 if !(v > 0) { throw InferKitError.invalidArgument("sigma[\(i)] is \(describe(v)): every sigma must be > 0") }
             }
         }
-        let compiled = try likelihood.compile(y: y, sigmaGiven: sigma != nil, modelParameters: model.parameterNames)
+        let compiled = try likelihood.compile(y: y, sigma: sigma, modelParameters: model.parameterNames)
         let names = model.parameterNames + compiled.extraNames
         let natural = [ParameterSupport](repeating: .real, count: model.parameterCount) + compiled.extraSupports
         for name in priors.keys.sorted() where !names.contains(name) {
@@ -229,8 +229,6 @@ final class PosteriorData: @unchecked Sendable {
     let y: UnsafeMutableBufferPointer<Double>
     /// σ_i, or ones when none were given.
     let s: UnsafeMutableBufferPointer<Double>
-    /// True when σ were given.
-    let sigmaGiven: Bool
 
     init(x: UnsafeBufferPointer<Double>, inputCount: Int, y: [Double], sigma: [Double]?) {
         let n = y.count
@@ -239,7 +237,6 @@ final class PosteriorData: @unchecked Sendable {
         _ = self.y.initialize(from: y)
         s = .allocate(capacity: n)
         if let sigma { _ = s.initialize(from: sigma) } else { s.initialize(repeating: 1) }
-        sigmaGiven = sigma != nil
     }
 
     deinit {
