@@ -44,8 +44,8 @@ public enum Likelihood {
     case studentT(nu: DegreesOfFreedom, sigma: NoiseScale = .known)
     /// A caller's per-point formula of `f` (the model value), `y`, `s` (σ_i, or 1 without σ)
     /// and of further names, which become free parameters of the posterior in order of
-    /// appearance, e.g. "-abs(f - y)/b - log(2*b)" (Laplace noise with free scale b). Derivatives
-    /// are exact (automatic differentiation).
+    /// appearance (names distinct from the model's parameters), e.g. "-abs(f - y)/b - log(2*b)"
+    /// (Laplace noise with free scale b). Derivatives are exact (automatic differentiation).
     case formula(String)
     /// A caller's per-point function (see `PointLogLikelihoodFunction`) with free parameters
     /// named `parameters`; derivatives in f and η by central differences.
