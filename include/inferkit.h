@@ -1718,6 +1718,34 @@ const char* ik_root_result_message(const ik_root_result_t* result);
 /** Releases a result; NULL is a no-op. */
 void ik_root_result_free(ik_root_result_t* result);
 
+/* ------------------------------------------------------------------------------------------ */
+/* MCMC sampling: what every sampler shares                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+/** The phase of a sampler run, as passed to ik_sampling_progress_fn. */
+enum ik_sampling_phase {
+    IK_PHASE_WARMUP = 0,    /**< warm-up (adaptation): draws discarded, the jumping rule still changes */
+    IK_PHASE_SAMPLING = 1   /**< sampling: the jumping rule is frozen, draws are kept */
+};
+
+/**
+ * Progress of a sampler run, called between iterations on the thread that called the sampler:
+ * phase (IK_PHASE_*), iterations completed so far (warm-up and sampling together; per chain,
+ * or ensemble steps) and the run's total. Return 0 to go on, non-zero to stop cleanly: the run
+ * then returns IK_OK with the draws made so far and its result says it was stopped.
+ */
+typedef int32_t (*ik_sampling_progress_fn)(int32_t phase, int64_t completed, int64_t total,
+                                           void* user_data);
+
+/**
+ * Kept draws streamed out as they are made, on the thread that called the sampler, in draw
+ * order: draw index (0, 1, ...), positions (n_chains x n_dim, row-major: chain or walker c's
+ * parameters at positions[c * n_dim ...]) and their log-probabilities (n_chains). The arrays are
+ * valid during the call only. Return 0 to go on; non-zero aborts the run with IK_ERR_CALLBACK.
+ */
+typedef int32_t (*ik_draws_fn)(int64_t draw, const double* positions, size_t n_chains,
+                               size_t n_dim, const double* log_prob, void* user_data);
+
 #ifdef __cplusplus
 }
 #endif

@@ -172,6 +172,10 @@ IK_ROOT_LOCAL_MINIMUM = 5
 IK_ROOT_LINE_SEARCH_FAILED = 6
 IK_ROOT_NONFINITE = 7
 
+# enum ik_sampling_phase
+IK_PHASE_WARMUP = 0
+IK_PHASE_SAMPLING = 1
+
 
 # --------------------------------- types ----------------------------------
 
@@ -295,6 +299,8 @@ ik_model_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.POINTER(ctypes.c_double), 
 ik_model_jacobian_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_void_p)
 ik_progress_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_int64, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.c_double, ctypes.c_void_p)
 ik_hessian_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_void_p)
+ik_sampling_progress_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_int32, ctypes.c_int64, ctypes.c_int64, ctypes.c_void_p)
+ik_draws_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_int64, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_void_p)
 
 
 ik_linear_options_t._fields_ = [
