@@ -35,7 +35,7 @@ import numpy as np
 
 from . import _capi
 from ._arrays import pointer as _pointer, vector as _vector
-from ._errors import CallbackError, DimensionError, InvalidArgumentError, check
+from ._errors import DimensionError, InvalidArgumentError, check
 from ._library import lib
 from .model import Model, _encode
 from .nonlinear import OptimizeResult, _curve_problem
