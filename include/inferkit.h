@@ -2138,6 +2138,172 @@ ik_status_t ik_logprob_unconstrain(const ik_logprob_t* logprob, const double* th
 /** Releases a log-probability; NULL is a no-op. */
 void ik_logprob_free(ik_logprob_t* logprob);
 
+/* ------------------------------------------------------------------------------------------ */
+/* Hamiltonian Monte Carlo with the No-U-Turn criterion (ik_nuts_*)                            */
+/* ------------------------------------------------------------------------------------------ */
+
+/*
+ * Stan's NUTS (Hoffman & Gelman 2014; Betancourt 2017): multinomial sampling along a trajectory
+ * that doubles until the generalised no-U-turn criterion fails, a divergence (energy error
+ * > max_energy_error, or a NaN/infinite energy) or max_tree_depth; warm-up adapts the step
+ * size by dual averaging (target_accept, gamma 0.05, t0 10, kappa 0.75) and the inverse metric
+ * in Stan's windows (initial fast window 75, slow windows doubling from 25, terminal window 50;
+ * 15%/75%/10% of warm-ups shorter than 150), regularised as (n/(n+5)) Sigma + 1e-3 (5/(n+5)) I.
+ *
+ * Chains are independent and run in parallel threads; chain c draws every random number from
+ * Philox stream c of the seed, so the draws are bit-identical for any n_threads. A posterior
+ * log-probability (ik_logprob_create_posterior, either space) is sampled in the unconstrained
+ * space; initial positions and draws are the posterior's own parameters theta, and log_prob
+ * is log p(theta) without the Jacobian. Without an exact gradient (a callback with grad NULL)
+ * the sampler runs on central differences (2 n_dim + 1 evaluations per leapfrog step); info
+ * says so (exact_gradient 0).
+ *
+ * Threads: one sampler handle is not to be shared between threads without the caller's lock;
+ * the log-probability's callbacks are called from InferKit's worker threads (see the
+ * log-probability section); progress and draws callbacks are called on the thread that called
+ * ik_nuts_run. The sampler holds a reference to its log-probability, which may be freed after
+ * ik_nuts_create.
+ */
+
+/** Inverse-metric forms of ik_nuts_options_t.metric. Values are fixed forever. */
+enum ik_metric {
+    IK_METRIC_UNIT = 0,      /**< M^-1 = I, never adapted */
+    IK_METRIC_DIAGONAL = 1,  /**< diagonal, adapted to the posterior variances (the default) */
+    IK_METRIC_DENSE = 2      /**< dense, adapted to the posterior covariance */
+};
+
+/** Options of ik_nuts_create(). Fill with ik_nuts_options_default(). */
+typedef struct ik_nuts_options_t {
+    size_t struct_size;                /**< sizeof(ik_nuts_options_t), set by _default */
+    int32_t n_threads;                 /**< threads running chains (0: all cores; default 0) */
+    int32_t max_tree_depth;            /**< at most 2^max_tree_depth - 1 leapfrog steps per draw,
+                                            1..30 (default 10) */
+    double target_accept;              /**< warm-up's target mean acceptance statistic, in (0, 1)
+                                            (default 0.8) */
+    int32_t metric;                    /**< IK_METRIC_* (default IK_METRIC_DIAGONAL) */
+    int32_t thin;                      /**< keep every thin-th sampling iteration, >= 1 (default 1) */
+    double initial_step_size;          /**< > 0, or 0 (default) for Stan's heuristic */
+    double max_energy_error;           /**< energy error counted as a divergence, > 0 (default 1000) */
+    ik_sampling_progress_fn progress;  /**< NULL, or called about 100 times per run; non-zero stops */
+    void* progress_data;               /**< passed to progress */
+    ik_draws_fn draws;                 /**< NULL, or receives every kept draw in order */
+    void* draws_data;                  /**< passed to draws */
+} ik_nuts_options_t;
+
+/** Fills *options with the defaults. */
+ik_status_t ik_nuts_options_default(ik_nuts_options_t* options);
+
+/** Opaque NUTS sampler: chains, their state and the last run's draws. Free with ik_nuts_free(). */
+typedef struct ik_nuts_t ik_nuts_t;
+
+/**
+ * A sampler of `logprob` with n_chains >= 1 chains and `seed`; options NULL: defaults.
+ * Errors: IK_ERR_INVALID_ARGUMENT for a NULL or freed logprob, n_chains 0, a bad struct_size
+ * or an option out of range (naming the field).
+ */
+ik_status_t ik_nuts_create(const ik_logprob_t* logprob, size_t n_chains, uint64_t seed,
+                           const ik_nuts_options_t* options, ik_nuts_t** sampler);
+
+/**
+ * Runs n_warmup warm-up iterations (adaptation; not kept) and n_samples sampling iterations of
+ * every chain, keeping every thin-th; the draws replace the previous run's.
+ *  initial   n_chains x n_dim starting positions (row-major, finite, inside the support), or
+ *            NULL: continue from where the last run or ik_nuts_state_restore left the chains
+ *            (the first time: uniform draws from (-2, 2) in the sampling space, as Stan)
+ *  n_chains, n_dim  must equal the sampler's
+ * A warm-up restarts the adaptation from the current step size and metric; n_warmup 0 keeps
+ * them frozen, so a run of n_samples after a run, or after a restore, continues the chains
+ * exactly where an uninterrupted run would be. A progress callback that returns non-zero stops
+ * the run: IK_OK with the draws so far and info.stopped_early 1.
+ * Errors: IK_ERR_DIMENSION for n_samples 0 or mismatched n_chains or n_dim; IK_ERR_NON_FINITE for
+ * a NaN/infinite initial value, or a log-probability or gradient that is NaN or +INFINITY at a
+ * chain's initial position (naming the chain and the parameters); IK_ERR_INVALID_ARGUMENT for
+ * an initial position outside the support (log-probability -INFINITY); IK_ERR_NOT_CONVERGED
+ * when the step-size search fails (an improper posterior); IK_ERR_CALLBACK for a failing
+ * log-probability or draws callback. After an error the sampler is as before the call and holds
+ * no draws. Divergent transitions are counted (ik_nuts_divergent), not errors.
+ */
+ik_status_t ik_nuts_run(ik_nuts_t* sampler, const double* initial, size_t n_chains, size_t n_dim,
+                        size_t n_warmup, size_t n_samples);
+
+/** Summary of the last run. Set info->struct_size = sizeof(ik_nuts_info_t) before the call. */
+typedef struct ik_nuts_info_t {
+    size_t struct_size;            /**< sizeof(ik_nuts_info_t), set by the caller */
+    size_t n_chains;               /**< chains */
+    size_t n_dim;                  /**< parameters */
+    size_t n_draws;                /**< kept draws per chain of the last run */
+    int32_t stopped_early;         /**< 1 when the progress callback stopped the run */
+    int32_t exact_gradient;        /**< 0 when gradients came from finite differences */
+    int32_t adaptation_finished;   /**< 1 once a warm-up ran to its end */
+    int32_t metric;                /**< IK_METRIC_* of chain 0's inverse metric now */
+    int64_t n_divergent;           /**< divergent sampling iterations, all chains */
+    int64_t n_gradient_evals;      /**< gradient evaluations of the last run, all chains */
+} ik_nuts_info_t;
+
+/** The last run's summary into *info. */
+ik_status_t ik_nuts_info(const ik_nuts_t* sampler, ik_nuts_info_t* info);
+
+/** The kept draws, n_chains x n_draws x n_dim (ArviZ's layout; len >= that product). */
+ik_status_t ik_nuts_draws(const ik_nuts_t* sampler, double* out, size_t len);
+
+/** log p of every kept draw, n_chains x n_draws. */
+ik_status_t ik_nuts_log_prob(const ik_nuts_t* sampler, double* out, size_t len);
+
+/** Per kept draw, n_chains x n_draws: 1 where its transition diverged. */
+ik_status_t ik_nuts_divergent(const ik_nuts_t* sampler, int32_t* out, size_t len);
+
+/** Per kept draw, n_chains x n_draws: the tree depth. */
+ik_status_t ik_nuts_tree_depth(const ik_nuts_t* sampler, int32_t* out, size_t len);
+
+/** Per kept draw, n_chains x n_draws: leapfrog steps (gradient evaluations). */
+ik_status_t ik_nuts_leapfrog_steps(const ik_nuts_t* sampler, int32_t* out, size_t len);
+
+/** Per kept draw, n_chains x n_draws: the mean acceptance statistic of its trajectory. */
+ik_status_t ik_nuts_accept_stat(const ik_nuts_t* sampler, double* out, size_t len);
+
+/** Per kept draw, n_chains x n_draws: the Hamiltonian (for the E-BFMI diagnostic). */
+ik_status_t ik_nuts_energy(const ik_nuts_t* sampler, double* out, size_t len);
+
+/** Per chain (n_chains values): divergent sampling iterations of the last run (thinned ones
+ * included). */
+ik_status_t ik_nuts_divergences(const ik_nuts_t* sampler, int64_t* out, size_t len);
+
+/** Per chain: gradient evaluations of the last run (warm-up, step-size searches included). */
+ik_status_t ik_nuts_gradient_evals(const ik_nuts_t* sampler, int64_t* out, size_t len);
+
+/** Per chain: the mean acceptance statistic over the last run's sampling iterations. */
+ik_status_t ik_nuts_mean_accept_stat(const ik_nuts_t* sampler, double* out, size_t len);
+
+/** Per chain: the step size now. */
+ik_status_t ik_nuts_step_size(const ik_nuts_t* sampler, double* out, size_t len);
+
+/**
+ * Per chain, the inverse metric now (in the sampling space): dense 0 gives its diagonal,
+ * n_chains x n_dim; dense 1 the whole matrix, n_chains x n_dim x n_dim (a diagonal one
+ * expanded). Errors: IK_ERR_INVALID_ARGUMENT for dense not 0 or 1.
+ */
+ik_status_t ik_nuts_inverse_metric(const ik_nuts_t* sampler, int32_t dense, double* out, size_t len);
+
+/** The size in bytes of the sampler's state into *size (it changes only with the metric kind). */
+ik_status_t ik_nuts_state_size(const ik_nuts_t* sampler, size_t* size);
+
+/**
+ * Saves the sampler's state (positions, step sizes, inverse metrics, random streams, whether
+ * warm-up finished, the thinning phase) into out[0..len), len >= ik_nuts_state_size. The bytes
+ * are in the machine's byte order.
+ */
+ik_status_t ik_nuts_state_save(const ik_nuts_t* sampler, void* out, size_t len);
+
+/**
+ * Restores a state saved by ik_nuts_state_save (len bytes) into a sampler of the same chains
+ * and parameters. Errors: IK_ERR_INVALID_ARGUMENT for bytes that are not such a state,
+ * IK_ERR_DIMENSION for another shape.
+ */
+ik_status_t ik_nuts_state_restore(ik_nuts_t* sampler, const void* state, size_t len);
+
+/** Releases a sampler; NULL is a no-op. */
+void ik_nuts_free(ik_nuts_t* sampler);
+
 #ifdef __cplusplus
 }
 #endif

@@ -197,6 +197,11 @@ IK_PRIOR_FLAT = 5
 IK_SPACE_CONSTRAINED = 0
 IK_SPACE_UNCONSTRAINED = 1
 
+# enum ik_metric
+IK_METRIC_UNIT = 0
+IK_METRIC_DIAGONAL = 1
+IK_METRIC_DENSE = 2
+
 
 # --------------------------------- types ----------------------------------
 
@@ -343,6 +348,20 @@ class ik_logprob_t(ctypes.Structure):
     """Opaque handle ``ik_logprob_t`` of the C header, used through ctypes.POINTER."""
 
     _fields_ = []
+
+
+class ik_nuts_options_t(ctypes.Structure):
+    """Struct ``ik_nuts_options_t`` of the C header."""
+
+
+class ik_nuts_t(ctypes.Structure):
+    """Opaque handle ``ik_nuts_t`` of the C header, used through ctypes.POINTER."""
+
+    _fields_ = []
+
+
+class ik_nuts_info_t(ctypes.Structure):
+    """Struct ``ik_nuts_info_t`` of the C header."""
 
 
 ik_status_t = ctypes.c_int32
@@ -635,6 +654,36 @@ ik_laplace_info_t._fields_ = [
     ("nfev", ctypes.c_int64),  # int64_t nfev
     ("log_posterior", ctypes.c_double),  # double log_posterior
     ("log_evidence", ctypes.c_double),  # double log_evidence
+]
+
+
+ik_nuts_options_t._fields_ = [
+    ("struct_size", ctypes.c_size_t),  # size_t struct_size
+    ("n_threads", ctypes.c_int32),  # int32_t n_threads
+    ("max_tree_depth", ctypes.c_int32),  # int32_t max_tree_depth
+    ("target_accept", ctypes.c_double),  # double target_accept
+    ("metric", ctypes.c_int32),  # int32_t metric
+    ("thin", ctypes.c_int32),  # int32_t thin
+    ("initial_step_size", ctypes.c_double),  # double initial_step_size
+    ("max_energy_error", ctypes.c_double),  # double max_energy_error
+    ("progress", ik_sampling_progress_fn),  # ik_sampling_progress_fn progress
+    ("progress_data", ctypes.c_void_p),  # void *progress_data
+    ("draws", ik_draws_fn),  # ik_draws_fn draws
+    ("draws_data", ctypes.c_void_p),  # void *draws_data
+]
+
+
+ik_nuts_info_t._fields_ = [
+    ("struct_size", ctypes.c_size_t),  # size_t struct_size
+    ("n_chains", ctypes.c_size_t),  # size_t n_chains
+    ("n_dim", ctypes.c_size_t),  # size_t n_dim
+    ("n_draws", ctypes.c_size_t),  # size_t n_draws
+    ("stopped_early", ctypes.c_int32),  # int32_t stopped_early
+    ("exact_gradient", ctypes.c_int32),  # int32_t exact_gradient
+    ("adaptation_finished", ctypes.c_int32),  # int32_t adaptation_finished
+    ("metric", ctypes.c_int32),  # int32_t metric
+    ("n_divergent", ctypes.c_int64),  # int64_t n_divergent
+    ("n_gradient_evals", ctypes.c_int64),  # int64_t n_gradient_evals
 ]
 
 
@@ -2150,6 +2199,173 @@ SIGNATURES = {
     ),
     # void ik_logprob_free(ik_logprob_t *logprob)
     "ik_logprob_free": (None, (ctypes.POINTER(ik_logprob_t),)),
+    # ik_status_t ik_nuts_options_default(ik_nuts_options_t *options)
+    "ik_nuts_options_default": (ik_status_t, (ctypes.POINTER(ik_nuts_options_t),)),
+    # ik_status_t ik_nuts_create(const ik_logprob_t *logprob, size_t n_chains, uint64_t seed,
+    #     const ik_nuts_options_t *options, ik_nuts_t **sampler)
+    "ik_nuts_create": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_logprob_t),
+            ctypes.c_size_t,
+            ctypes.c_uint64,
+            ctypes.POINTER(ik_nuts_options_t),
+            ctypes.POINTER(ctypes.POINTER(ik_nuts_t)),
+        ),
+    ),
+    # ik_status_t ik_nuts_run(ik_nuts_t *sampler, const double *initial, size_t n_chains, size_t
+    #     n_dim, size_t n_warmup, size_t n_samples)
+    "ik_nuts_run": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nuts_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_nuts_info(const ik_nuts_t *sampler, ik_nuts_info_t *info)
+    "ik_nuts_info": (ik_status_t, (ctypes.POINTER(ik_nuts_t), ctypes.POINTER(ik_nuts_info_t),)),
+    # ik_status_t ik_nuts_draws(const ik_nuts_t *sampler, double *out, size_t len)
+    "ik_nuts_draws": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nuts_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_nuts_log_prob(const ik_nuts_t *sampler, double *out, size_t len)
+    "ik_nuts_log_prob": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nuts_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_nuts_divergent(const ik_nuts_t *sampler, int32_t *out, size_t len)
+    "ik_nuts_divergent": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nuts_t),
+            ctypes.POINTER(ctypes.c_int32),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_nuts_tree_depth(const ik_nuts_t *sampler, int32_t *out, size_t len)
+    "ik_nuts_tree_depth": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nuts_t),
+            ctypes.POINTER(ctypes.c_int32),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_nuts_leapfrog_steps(const ik_nuts_t *sampler, int32_t *out, size_t len)
+    "ik_nuts_leapfrog_steps": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nuts_t),
+            ctypes.POINTER(ctypes.c_int32),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_nuts_accept_stat(const ik_nuts_t *sampler, double *out, size_t len)
+    "ik_nuts_accept_stat": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nuts_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_nuts_energy(const ik_nuts_t *sampler, double *out, size_t len)
+    "ik_nuts_energy": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nuts_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_nuts_divergences(const ik_nuts_t *sampler, int64_t *out, size_t len)
+    "ik_nuts_divergences": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nuts_t),
+            ctypes.POINTER(ctypes.c_int64),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_nuts_gradient_evals(const ik_nuts_t *sampler, int64_t *out, size_t len)
+    "ik_nuts_gradient_evals": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nuts_t),
+            ctypes.POINTER(ctypes.c_int64),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_nuts_mean_accept_stat(const ik_nuts_t *sampler, double *out, size_t len)
+    "ik_nuts_mean_accept_stat": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nuts_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_nuts_step_size(const ik_nuts_t *sampler, double *out, size_t len)
+    "ik_nuts_step_size": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nuts_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_nuts_inverse_metric(const ik_nuts_t *sampler, int32_t dense, double *out,
+    #     size_t len)
+    "ik_nuts_inverse_metric": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nuts_t),
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_nuts_state_size(const ik_nuts_t *sampler, size_t *size)
+    "ik_nuts_state_size": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nuts_t),
+            ctypes.POINTER(ctypes.c_size_t),
+        ),
+    ),
+    # ik_status_t ik_nuts_state_save(const ik_nuts_t *sampler, void *out, size_t len)
+    "ik_nuts_state_save": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nuts_t),
+            ctypes.c_void_p,
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_nuts_state_restore(ik_nuts_t *sampler, const void *state, size_t len)
+    "ik_nuts_state_restore": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nuts_t),
+            ctypes.c_void_p,
+            ctypes.c_size_t,
+        ),
+    ),
+    # void ik_nuts_free(ik_nuts_t *sampler)
+    "ik_nuts_free": (None, (ctypes.POINTER(ik_nuts_t),)),
 }
 
 #: Names of every function declared in the header, in header order.
@@ -2310,6 +2526,26 @@ FUNCTIONS = (
     "ik_logprob_constrain",
     "ik_logprob_unconstrain",
     "ik_logprob_free",
+    "ik_nuts_options_default",
+    "ik_nuts_create",
+    "ik_nuts_run",
+    "ik_nuts_info",
+    "ik_nuts_draws",
+    "ik_nuts_log_prob",
+    "ik_nuts_divergent",
+    "ik_nuts_tree_depth",
+    "ik_nuts_leapfrog_steps",
+    "ik_nuts_accept_stat",
+    "ik_nuts_energy",
+    "ik_nuts_divergences",
+    "ik_nuts_gradient_evals",
+    "ik_nuts_mean_accept_stat",
+    "ik_nuts_step_size",
+    "ik_nuts_inverse_metric",
+    "ik_nuts_state_size",
+    "ik_nuts_state_save",
+    "ik_nuts_state_restore",
+    "ik_nuts_free",
 )
 
 
