@@ -2205,6 +2205,13 @@ ik_status_t ik_nuts_create(const ik_logprob_t* logprob, size_t n_chains, uint64_
                            const ik_nuts_options_t* options, ik_nuts_t** sampler);
 
 /**
+ * Replaces the progress and draws callbacks of options (each NULL for none) for the following
+ * runs, e.g. to show a progress bar for one run only.
+ */
+ik_status_t ik_nuts_set_callbacks(ik_nuts_t* sampler, ik_sampling_progress_fn progress,
+                                  void* progress_data, ik_draws_fn draws, void* draws_data);
+
+/**
  * Runs n_warmup warm-up iterations (adaptation; not kept) and n_samples sampling iterations of
  * every chain, keeping every thin-th; the draws replace the previous run's.
  *  initial   n_chains x n_dim starting positions (row-major, finite, inside the support), or

@@ -8,10 +8,10 @@ import InferKit
 /// run's result.
 final class NUTSBox {
     let sampler: NUTSSampler
-    let progress: ik_sampling_progress_fn?
-    let progressData: CallbackContext
-    let draws: ik_draws_fn?
-    let drawsData: CallbackContext
+    var progress: ik_sampling_progress_fn?
+    var progressData: CallbackContext
+    var draws: ik_draws_fn?
+    var drawsData: CallbackContext
     var result: NUTSResult?
 
     init(_ sampler: NUTSSampler, _ c: ik_nuts_options_t?) {
@@ -84,6 +84,19 @@ public func ik_nuts_create(_ logprob: OpaquePointer?, _ nChains: Int, _ seed: UI
         let o = try nutsOptions(options)
         let s = try NUTSSampler(density: density, chains: chains, seed: seed, options: o)
         HandleTable.shared.publish(NUTSBox(s, options?.pointee), into: out)
+    }
+}
+
+@_cdecl("ik_nuts_set_callbacks")
+public func ik_nuts_set_callbacks(_ sampler: OpaquePointer?, _ progress: ik_sampling_progress_fn?,
+                                  _ progressData: UnsafeMutableRawPointer?, _ draws: ik_draws_fn?,
+                                  _ drawsData: UnsafeMutableRawPointer?) -> Int32 {
+    guarded {
+        let box = try nutsBox(sampler)
+        box.progress = progress
+        box.progressData = CallbackContext(progressData)
+        box.draws = draws
+        box.drawsData = CallbackContext(drawsData)
     }
 }
 

@@ -235,6 +235,20 @@ static void test_save_restore_and_callbacks(void) {
     CHECK(info.stopped_early == 1 && progress_calls > 10 && info.n_draws > 0 && info.n_draws < 300);
     CHECK((size_t)streamed == info.n_draws);
     ik_nuts_free(a);
+    /* The same callbacks set after creation. */
+    progress_calls = 0;
+    streamed = 0;
+    CHECK_OK(ik_nuts_create(lp, 2, 1, NULL, &a));
+    CHECK_OK(ik_nuts_set_callbacks(a, stop_at_half, NULL, count_draws, NULL));
+    CHECK_OK(ik_nuts_run(a, NULL, 2, 2, 100, 300));
+    CHECK_OK(ik_nuts_info(a, &info));
+    CHECK(info.stopped_early == 1 && progress_calls > 10 && (size_t)streamed == info.n_draws);
+    CHECK_OK(ik_nuts_set_callbacks(a, NULL, NULL, NULL, NULL));
+    CHECK_OK(ik_nuts_run(a, NULL, 2, 2, 0, 50));
+    CHECK_OK(ik_nuts_info(a, &info));
+    CHECK(info.stopped_early == 0 && info.n_draws == 50);
+    CHECK_ERR(ik_nuts_set_callbacks(NULL, NULL, NULL, NULL, NULL), IK_ERR_INVALID_ARGUMENT, "sampler is NULL");
+    ik_nuts_free(a);
     o.progress = NULL;
     o.draws = refuse_draws;
     CHECK_OK(ik_nuts_create(lp, 2, 1, &o, &a));

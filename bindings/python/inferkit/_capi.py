@@ -2213,6 +2213,18 @@ SIGNATURES = {
             ctypes.POINTER(ctypes.POINTER(ik_nuts_t)),
         ),
     ),
+    # ik_status_t ik_nuts_set_callbacks(ik_nuts_t *sampler, ik_sampling_progress_fn progress, void
+    #     *progress_data, ik_draws_fn draws, void *draws_data)
+    "ik_nuts_set_callbacks": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_nuts_t),
+            ik_sampling_progress_fn,
+            ctypes.c_void_p,
+            ik_draws_fn,
+            ctypes.c_void_p,
+        ),
+    ),
     # ik_status_t ik_nuts_run(ik_nuts_t *sampler, const double *initial, size_t n_chains, size_t
     #     n_dim, size_t n_warmup, size_t n_samples)
     "ik_nuts_run": (
@@ -2528,6 +2540,7 @@ FUNCTIONS = (
     "ik_logprob_free",
     "ik_nuts_options_default",
     "ik_nuts_create",
+    "ik_nuts_set_callbacks",
     "ik_nuts_run",
     "ik_nuts_info",
     "ik_nuts_draws",
