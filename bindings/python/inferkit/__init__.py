@@ -186,3 +186,8 @@ __all__ += ["minimize", "root", "root_scalar", "OptimizeResult", "RootResults"]
 from .inference import LaplaceResult, Posterior, laplace  # noqa: E402
 
 __all__ += ["Posterior", "laplace", "LaplaceResult"]
+
+# Hamiltonian Monte Carlo with the No-U-Turn criterion (Stan's NUTS).
+from .nuts import NUTSSampler  # noqa: E402
+
+__all__ += ["NUTSSampler"]
