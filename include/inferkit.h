@@ -1887,7 +1887,8 @@ typedef struct ik_posterior_t ik_posterior_t;
  *  options     NULL for defaults
  *  posterior   receives the handle (NULL on failure); every parameter starts with the flat
  *              prior on its natural support
- * The data are copied. Errors: IK_ERR_INVALID_ARGUMENT (NULL pointers, bad likelihood or
+ * The data are copied. Errors: IK_ERR_DIMENSION also for a posterior without parameters (a
+ * model without parameters and a likelihood that adds none); IK_ERR_INVALID_ARGUMENT (NULL pointers, bad likelihood or
  * option, sigma <= 0, sigma missing for a known-sigma likelihood or given for Poisson, Poisson
  * counts negative or not whole, nu <= 0, a likelihood parameter named like a model parameter),
  * IK_ERR_DIMENSION (n_points 0, n_inputs differs from the model's), IK_ERR_NONFINITE (NaN/inf
@@ -2075,7 +2076,7 @@ ik_status_t ik_logprob_create_formula(const char* expression, const char* const*
                                       size_t n_params, ik_logprob_t** logprob);
 
 /**
- * A caller's log-probability of n_dim >= 1 parameters (named "p0", "p1", ...).
+ * A caller's log-probability of 1 <= n_dim <= 2^20 parameters (named "p0", "p1", ...).
  *  fn         evaluates many points per call (required)
  *  grad       value and gradient at one point, or NULL: central differences of fn (step
  *             eps^(1/3) max(1, |p_j|), 2 n_dim + 1 calls of fn with one point each)

@@ -219,6 +219,8 @@ static void test_logprob_bad_inputs(void) {
     CHECK_ERR(ik_logprob_create_formula("1 + 2", NULL, 0, &out), IK_ERR_INVALID_ARGUMENT, "no parameters");
     CHECK_ERR(ik_logprob_create_callback(0, gauss_fn, NULL, NULL, &out), IK_ERR_DIMENSION, "n_dim is 0");
     CHECK_ERR(ik_logprob_create_callback(2, NULL, NULL, NULL, &out), IK_ERR_INVALID_ARGUMENT, "fn is NULL");
+    CHECK_ERR(ik_logprob_create_callback((size_t)1 << 40, gauss_fn, NULL, NULL, &out), IK_ERR_DIMENSION,
+              "at most 1048576 parameters");
     CHECK_ERR(ik_logprob_eval(lp, p, 1, 3, v), IK_ERR_DIMENSION, "n_dim is 3 but the log-probability has 2");
     CHECK_ERR(ik_logprob_eval(lp, p, 0, 2, v), IK_ERR_DIMENSION, "n_points is 0");
     CHECK_ERR(ik_logprob_eval(lp, NULL, 1, 2, v), IK_ERR_INVALID_ARGUMENT, "points is NULL");
@@ -706,6 +708,20 @@ static void test_bad_inputs(void) {
     CHECK_ERR(ik_posterior_create(m, x, NG, 1, y, s, IK_LIKELIHOOD_GAUSSIAN, &opts, &out), IK_ERR_INVALID_ARGUMENT,
               "options->struct_size is 7");
     CHECK_ERR(ik_posterior_options_default(NULL), IK_ERR_INVALID_ARGUMENT, "options is NULL");
+    {
+        static const char* const inputs[] = {"x"};
+        ik_model_t* constant = NULL;
+        CHECK_OK(ik_model_compile("2*x", inputs, 1, NULL, 0, &constant));
+        CHECK_ERR(ik_posterior_create(constant, x, NG, 1, y, s, IK_LIKELIHOOD_GAUSSIAN, NULL, &out), IK_ERR_DIMENSION,
+                  "the posterior has no parameters");
+        ik_model_free(constant);
+    }
+    CHECK_OK(ik_posterior_options_default(&opts));
+    opts.log_likelihood_fn = gauss_terms;
+    opts.n_log_likelihood_params = (size_t)1 << 40;
+    CHECK_ERR(ik_posterior_create(m, x, NG, 1, y, s, IK_LIKELIHOOD_CALLBACK, &opts, &out), IK_ERR_DIMENSION,
+              "options->n_log_likelihood_params is 1099511627776");
+    CHECK_OK(ik_posterior_options_default(&opts));
 
     /* ik_posterior_set_prior */
     CHECK_OK(ik_posterior_create(m, x, NG, 1, y, s, IK_LIKELIHOOD_GAUSSIAN, NULL, &post));

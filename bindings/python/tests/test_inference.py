@@ -398,6 +398,28 @@ def test_formula_likelihood_and_callable_model():
     p = np.append(THETA, 0.04)
     expected = np.sum(scipy.stats.laplace.logpdf(y, peak(x, *THETA), 0.04)) + scipy.stats.loguniform(1e-3, 1).logpdf(0.04)
     assert post.log_prob(p) == pytest.approx(expected, rel=1e-12)
+    # The same likelihood as a Python callable of (f, y, s, *eta).
+    by_function = inferkit.Posterior(PEAK, x, y, likelihood=lambda f, y, s, b: scipy.stats.laplace.logpdf(y, f, b),
+                                     likelihood_params=("b",), priors={"b": ("loguniform", 1e-3, 1.0)})
+    assert by_function.param_names == NAMES + ("b",)
+    assert by_function.log_prob(p) == pytest.approx(expected, rel=1e-12)
+    np.testing.assert_allclose(by_function.grad_log_prob(p), post.grad_log_prob(p), rtol=1e-5, atol=1e-3)
+
+    class Boom(Exception):
+        pass
+
+    def failing(f, y, s):
+        raise Boom("in the likelihood")
+
+    bad = inferkit.Posterior(PEAK, x, y, likelihood=failing)
+    with pytest.raises(Boom, match="in the likelihood"):
+        bad.log_prob(THETA)
+    with pytest.raises(Boom):
+        inferkit.laplace(bad, START)
+    with pytest.raises(Boom):
+        _as_logprob(bad).log_prob(np.stack([THETA, THETA]))
+    with pytest.raises(inferkit.InvalidArgumentError, match="likelihood_params is given"):
+        inferkit.Posterior(PEAK, x, y, sigma=sigma, likelihood_params=("b",))
     # A Python callable model f(x, *params) (through a callback model) agrees with the formula.
     by_callable = inferkit.Posterior(peak, x, y, sigma=sigma, p0=START)
     by_formula = inferkit.Posterior(PEAK, x, y, sigma=sigma)
