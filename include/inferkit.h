@@ -2173,6 +2173,18 @@ enum ik_metric {
     IK_METRIC_DENSE = 2      /**< dense, adapted to the posterior covariance */
 };
 
+/**
+ * How warm-up regularises each window's (co)variance estimate S of n draws before it becomes the
+ * inverse metric. Values are fixed forever.
+ */
+enum ik_metric_regularization {
+    IK_METRIC_REGULARIZATION_STAN = 0,       /**< Stan's n/(n+5) S + 1e-3 (5/(n+5)) I: for parameters of
+                                                  order one; parameters with variances far below 1e-3
+                                                  get too wide a metric (small steps, deep trees) */
+    IK_METRIC_REGULARIZATION_SCALE_FREE = 1  /**< n/(n+5) S + 1e-3 (5/(n+5)) diag(S): the same shrinkage
+                                                  relative to each variance, independent of units */
+};
+
 /** Options of ik_nuts_create(). Fill with ik_nuts_options_default(). */
 typedef struct ik_nuts_options_t {
     size_t struct_size;                /**< sizeof(ik_nuts_options_t), set by _default */
@@ -2189,6 +2201,7 @@ typedef struct ik_nuts_options_t {
     void* progress_data;               /**< passed to progress */
     ik_draws_fn draws;                 /**< NULL, or receives every kept draw in order */
     void* draws_data;                  /**< passed to draws */
+    int32_t metric_regularization;     /**< IK_METRIC_REGULARIZATION_* (default STAN) */
 } ik_nuts_options_t;
 
 /** Fills *options with the defaults. */

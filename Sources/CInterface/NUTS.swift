@@ -48,6 +48,10 @@ private func nutsOptions(_ p: UnsafePointer<ik_nuts_options_t>?) throws -> NUTSO
         throw bad("initial_step_size is \(c.initial_step_size): it must be finite and > 0, or 0 for the heuristic")
     }
     guard c.max_energy_error > 0 else { throw bad("max_energy_error is \(c.max_energy_error): it must be > 0") }
+    guard let regularization = MetricRegularization(rawValue: c.metric_regularization) else {
+        throw bad("metric_regularization is \(c.metric_regularization): use IK_METRIC_REGULARIZATION_STAN (0) or IK_METRIC_REGULARIZATION_SCALE_FREE (1)")
+    }
+    o.metricRegularization = regularization
     o.threads = Int(c.n_threads)
     o.maxTreeDepth = Int(c.max_tree_depth)
     o.targetAcceptance = c.target_accept
@@ -67,7 +71,8 @@ public func ik_nuts_options_default(_ options: UnsafeMutablePointer<ik_nuts_opti
             struct_size: MemoryLayout<ik_nuts_options_t>.size, n_threads: Int32(d.threads),
             max_tree_depth: Int32(d.maxTreeDepth), target_accept: d.targetAcceptance, metric: d.metric.rawValue,
             thin: Int32(d.thinning), initial_step_size: d.initialStepSize, max_energy_error: d.maxEnergyError,
-            progress: nil, progress_data: nil, draws: nil, draws_data: nil)
+            progress: nil, progress_data: nil, draws: nil, draws_data: nil,
+            metric_regularization: d.metricRegularization.rawValue)
     }
 }
 

@@ -218,6 +218,51 @@ struct NUTSTests {
         #expect(abs(pooledMean(t)) < 5 * 2 / effectiveSampleSize(t).squareRoot())
     }
 
+    /// Stan's window schedule and the regularised Welford estimates.
+    @Test func adaptationWindowsAndWelford() throws {
+        var windows = AdaptationWindows(warmup: 1000)
+        var ends: [Int] = []
+        for i in 0..<1000 where windows.endsWindow(i) {
+            ends.append(i)
+            windows.advance(after: i)
+        }
+        #expect(ends == [99, 149, 249, 449, 949])
+        #expect(!windows.inWindow(74) && windows.inWindow(75) && windows.inWindow(949) && !windows.inWindow(950))
+        let short = AdaptationWindows(warmup: 100)  // 15 / 75 / 10
+        #expect(short.initialBuffer == 15 && short.terminalBuffer == 10 && short.nextWindowEnd == 89)
+        #expect(!AdaptationWindows(warmup: 19).enabled)
+
+        let draws: [[Double]] = [[1, 2], [2, 0], [4, 1], [-1, 3], [0.5, 0.5]]
+        var diagonal = WelfordEstimator(dimension: 2, dense: false)
+        var dense = WelfordEstimator(dimension: 2, dense: true)
+        for d in draws {
+            d.withUnsafeBufferPointer { diagonal.add($0.baseAddress!); dense.add($0.baseAddress!) }
+        }
+        let n = 5.0, w = n / (n + 5), e = 1e-3 * 5 / (n + 5)
+        let mean = [6.5 / 5, 6.5 / 5]
+        func s(_ i: Int, _ j: Int) -> Double { draws.reduce(0) { $0 + ($1[i] - mean[i]) * ($1[j] - mean[j]) } / (n - 1) }
+        let expectDiagonal = [w * s(0, 0) + e, w * s(1, 1) + e]
+        for (a, b) in zip(diagonal.regularized(), expectDiagonal) { #expect(abs(a - b) < 1e-14) }
+        let expectDense = [w * s(0, 0) + e, w * s(0, 1), w * s(1, 0), w * s(1, 1) + e]
+        for (a, b) in zip(dense.regularized(), expectDense) { #expect(abs(a - b) < 1e-14) }
+        let scaleFree = dense.regularized(.scaleFree)
+        #expect(abs(scaleFree[0] - (w + e) * s(0, 0)) < 1e-14 && abs(scaleFree[1] - w * s(0, 1)) < 1e-14)
+    }
+
+    /// Parameters of tiny variance: Stan's regularisation leaves the metric too wide (deep
+    /// trees), the scale-free one adapts to them.
+    @Test func scaleFreeRegularization() throws {
+        let density = try FormulaLogDensity("-0.5*((a/0.0003)^2 + (b/0.0005)^2)", params: ["a", "b"])
+        var options = NUTSOptions()
+        let stan = try NUTSSampler(density: density, chains: 1, seed: 1, options: options).run(initial: [0, 0], warmup: 300, samples: 200)
+        options.metricRegularization = .scaleFree
+        let free = try NUTSSampler(density: density, chains: 1, seed: 1, options: options).run(initial: [0, 0], warmup: 300, samples: 200)
+        #expect(stan.inverseMetric[0].values[0] > 10 * 0.0003 * 0.0003)
+        #expect(abs(free.inverseMetric[0].values[0] / (0.0003 * 0.0003) - 1) < 0.5)
+        let depth = { (r: NUTSResult) in Double(r.treeDepth.reduce(0, +)) / Double(r.treeDepth.count) }
+        #expect(depth(free) < depth(stan))
+    }
+
     struct Boom: Error, Equatable {}
 
     /// Bad inputs: each its error, naming the culprit; failures leave the sampler untouched.

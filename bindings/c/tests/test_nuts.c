@@ -356,6 +356,13 @@ static void test_bad_inputs(void) {
     CHECK_OK(ik_nuts_options_default(&o)); o.max_energy_error = 0;
     CHECK_ERR(ik_nuts_create(lp, 2, 0, &o, &s), IK_ERR_INVALID_ARGUMENT, "max_energy_error");
 
+    CHECK_OK(ik_nuts_options_default(&o)); o.metric_regularization = 2;
+    CHECK_ERR(ik_nuts_create(lp, 2, 0, &o, &s), IK_ERR_INVALID_ARGUMENT, "metric_regularization");
+    CHECK_OK(ik_nuts_options_default(&o)); o.metric_regularization = IK_METRIC_REGULARIZATION_SCALE_FREE;
+    CHECK_OK(ik_nuts_create(lp, 2, 0, &o, &s));
+    CHECK_OK(ik_nuts_run(s, init, 2, 2, 50, 10));
+    ik_nuts_free(s);
+
     CHECK_OK(ik_nuts_create(lp, 2, 0, NULL, &s));
     CHECK_ERR(ik_nuts_run(NULL, init, 2, 2, 10, 10), IK_ERR_INVALID_ARGUMENT, "sampler is NULL");
     CHECK_ERR(ik_nuts_run((ik_nuts_t*)lp, init, 2, 2, 10, 10), IK_ERR_INVALID_ARGUMENT, "not a live ik_nuts_t");

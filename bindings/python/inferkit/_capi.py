@@ -202,6 +202,10 @@ IK_METRIC_UNIT = 0
 IK_METRIC_DIAGONAL = 1
 IK_METRIC_DENSE = 2
 
+# enum ik_metric_regularization
+IK_METRIC_REGULARIZATION_STAN = 0
+IK_METRIC_REGULARIZATION_SCALE_FREE = 1
+
 
 # --------------------------------- types ----------------------------------
 
@@ -670,6 +674,7 @@ ik_nuts_options_t._fields_ = [
     ("progress_data", ctypes.c_void_p),  # void *progress_data
     ("draws", ik_draws_fn),  # ik_draws_fn draws
     ("draws_data", ctypes.c_void_p),  # void *draws_data
+    ("metric_regularization", ctypes.c_int32),  # int32_t metric_regularization
 ]
 
 

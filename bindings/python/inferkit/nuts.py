@@ -43,6 +43,11 @@ _METRICS = {"unit": _capi.IK_METRIC_UNIT, "identity": _capi.IK_METRIC_UNIT,
             "dense": _capi.IK_METRIC_DENSE}
 
 
+_REGULARIZATIONS = {"stan": _capi.IK_METRIC_REGULARIZATION_STAN,
+                    "scale-free": _capi.IK_METRIC_REGULARIZATION_SCALE_FREE,
+                    "scale_free": _capi.IK_METRIC_REGULARIZATION_SCALE_FREE}
+
+
 def _value_and_grad_callable(fn):
     """A callable returning (log p, gradient) as the (value, grad) pair that ``_as_logprob``
     takes; each point is evaluated once (the gradient call caches the value for the value call
@@ -117,7 +122,10 @@ class NUTSSampler:
     only: ``ndim`` (a callable's dimension, unless ``params`` gives it), ``grad`` (a callable's
     gradient; None: the callable returns (log p, gradient); False: central differences),
     ``args``/``kwargs`` (extra arguments of the callables), ``initial_step_size`` (0: Stan's
-    heuristic) and ``max_energy_error`` (1000: a larger energy error is a divergence).
+    heuristic), ``max_energy_error`` (1000: a larger energy error is a divergence) and
+    ``metric_regularization`` ("stan": shrink window estimates towards 1e-3 I, Stan's; or
+    "scale-free": towards 1e-3 diag(S), for parameters far from unit scale, such as a peak
+    position known to 1e-4).
 
     After :meth:`sample` (or :meth:`resume`): :meth:`get_draws` / the returned array,
     :meth:`get_log_prob`, and per chain ``divergences``, ``step_size``, ``num_gradient_evals``,
@@ -127,7 +135,8 @@ class NUTSSampler:
     """
 
     def __init__(self, log_prob, params=None, target_accept=0.8, max_tree_depth=10, metric="diag", n_threads=0, *,
-                 ndim=None, grad=None, args=(), kwargs=None, initial_step_size=0.0, max_energy_error=1000.0):
+                 ndim=None, grad=None, args=(), kwargs=None, initial_step_size=0.0, max_energy_error=1000.0,
+                 metric_regularization="stan"):
         if isinstance(metric, str) and metric.lower() in _METRICS:
             self._metric = _METRICS[metric.lower()]
         else:
@@ -153,6 +162,9 @@ class NUTSSampler:
         o.n_threads = int(n_threads)
         o.initial_step_size = float(initial_step_size)
         o.max_energy_error = float(max_energy_error)
+        if metric_regularization not in _REGULARIZATIONS:
+            raise InvalidArgumentError(f"metric_regularization is {metric_regularization!r}: use 'stan' or 'scale-free'")
+        o.metric_regularization = _REGULARIZATIONS[metric_regularization]
         self._handle = None
         self._chains = 0
         self._thin = 1

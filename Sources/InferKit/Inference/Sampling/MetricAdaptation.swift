@@ -110,23 +110,40 @@ struct WelfordEstimator: Sendable, Equatable {
         }
     }
 
-    /// The regularised inverse metric from the draws so far (count ≥ 2):
-    /// n/(n + 5) · S + 10⁻³ · 5/(n + 5) · I with S the sample (co)variance (denominator n − 1).
-    func regularized() -> [Double] {
+    /// The regularised inverse metric from the draws so far (count ≥ 2), S the sample
+    /// (co)variance (denominator count − 1) and w = count/(count + 5), ε = 10⁻³ · 5/(count + 5):
+    /// `.stan`: w S + ε I (Stan's); `.scaleFree`: w S + ε diag(S), the same shrinkage relative
+    /// to each parameter's own variance (for parameters far from unit scale).
+    func regularized(_ kind: MetricRegularization = .stan) -> [Double] {
         let n = dimension, c = Double(count)
         let w = c / (c + 5), shrink = 1e-3 * (5 / (c + 5))
+        func target(_ j: Int) -> Double {
+            kind == .stan ? shrink : shrink * m2[dense ? j * n + j : j] / (c - 1)
+        }
         if dense {
             var out = [Double](repeating: 0, count: n * n)
             for i in 0..<n {
                 for j in 0..<n {
-                    out[i * n + j] = w * m2[i * n + j] / (c - 1) + (i == j ? shrink : 0)
+                    out[i * n + j] = w * m2[i * n + j] / (c - 1) + (i == j ? target(i) : 0)
                 }
             }
-            // Exact symmetry (the update sums in the same order for (i, j) and (j, i) only up to
+            // Exact symmetry (M2 sums in the same order for (i, j) and (j, i) only up to
             // rounding).
             for i in 0..<n { for j in 0..<i { out[j * n + i] = out[i * n + j] } }
             return out
         }
-        return (0..<n).map { w * m2[$0] / (c - 1) + shrink }
+        return (0..<n).map { w * m2[$0] / (c - 1) + target($0) }
     }
+}
+
+/// How warm-up regularises a window's (co)variance estimate S before using it as the inverse
+/// metric.
+public enum MetricRegularization: Int32, Sendable {
+    /// Stan's n/(n + 5) S + 10⁻³ · 5/(n + 5) I: suits parameters of order one; for parameters
+    /// with variances far below 10⁻³ (a peak position known to 10⁻⁴, say) the identity term
+    /// dominates and the metric is too wide in those directions.
+    case stan = 0
+    /// n/(n + 5) S + 10⁻³ · 5/(n + 5) diag(S): the same shrinkage relative to each parameter's
+    /// variance, so the metric does not depend on the parameters' units.
+    case scaleFree = 1
 }

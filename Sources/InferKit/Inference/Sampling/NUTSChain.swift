@@ -21,6 +21,8 @@ final class NUTSChain {
     var estimator: WelfordEstimator
     /// True when warm-up adapts the metric (a diagonal or dense metric was asked for).
     let adaptsMetric: Bool
+    /// How window estimates are regularised.
+    let regularization: MetricRegularization
     /// Scratch for the step-size search.
     private let probe: PhasePoint
     /// The first error this chain met in the current block.
@@ -37,6 +39,7 @@ final class NUTSChain {
         stepAdaptation = StepSizeAdaptation(target: options.targetAcceptance)
         estimator = WelfordEstimator(dimension: n, dense: options.metric == .dense)
         adaptsMetric = options.metric != .unit
+        regularization = options.metricRegularization
         probe = PhasePoint(dimension: n)
     }
 
@@ -103,7 +106,7 @@ final class NUTSChain {
             if windows.inWindow(w) { estimator.add(trajectory.current.q) }
             if windows.endsWindow(w) {
                 windows.advance(after: w)
-                let values = estimator.regularized()
+                let values = estimator.regularized(regularization)
                 let metric = estimator.dense ? try? InverseMetric(dense: values) : try? InverseMetric(diagonal: values)
                 if let metric { system.metric.set(metric) }
                 estimator.restart()
