@@ -2241,7 +2241,8 @@ ik_status_t ik_nuts_set_callbacks(ik_nuts_t* sampler, ik_sampling_progress_fn pr
  * chain's initial position (naming the chain and the parameters); IK_ERR_INVALID_ARGUMENT for
  * an initial position outside the support (log-probability -INFINITY); IK_ERR_NOT_CONVERGED
  * when the step-size search fails (an improper posterior); IK_ERR_CALLBACK for a failing
- * log-probability or draws callback. After an error the sampler is as before the call and holds
+ * log-probability or draws callback; IK_ERR_NO_MEMORY when the kept draws do not fit in memory or
+ * n_warmup + n_samples overflows. After an error the sampler is as before the call and holds
  * no draws. Divergent transitions are counted (ik_nuts_divergent), not errors.
  */
 ik_status_t ik_nuts_run(ik_nuts_t* sampler, const double* initial, size_t n_chains, size_t n_dim,

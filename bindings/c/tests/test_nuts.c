@@ -367,6 +367,10 @@ static void test_bad_inputs(void) {
     CHECK_ERR(ik_nuts_run(NULL, init, 2, 2, 10, 10), IK_ERR_INVALID_ARGUMENT, "sampler is NULL");
     CHECK_ERR(ik_nuts_run((ik_nuts_t*)lp, init, 2, 2, 10, 10), IK_ERR_INVALID_ARGUMENT, "not a live ik_nuts_t");
     CHECK_ERR(ik_nuts_run(s, init, 2, 2, 10, 0), IK_ERR_DIMENSION, "n_samples is 0");
+    CHECK_ERR(ik_nuts_run(s, init, 2, 2, 10, SIZE_MAX), IK_ERR_DIMENSION, "n_samples");
+    CHECK_ERR(ik_nuts_run(s, init, 2, 2, SIZE_MAX / 2, 10), IK_ERR_NO_MEMORY, "overflow");
+    CHECK_ERR(ik_nuts_run(s, init, 2, 2, 10, SIZE_MAX / 8), IK_ERR_NO_MEMORY, "memory");
+    CHECK_ERR(ik_nuts_run(s, init, 2, 2, 10, (size_t)1 << 44), IK_ERR_NO_MEMORY, "memory");
     CHECK_ERR(ik_nuts_run(s, init, 3, 2, 10, 10), IK_ERR_DIMENSION, "n_chains is 3");
     CHECK_ERR(ik_nuts_run(s, init, 2, 3, 10, 10), IK_ERR_DIMENSION, "n_dim is 3");
     init[3] = NAN;

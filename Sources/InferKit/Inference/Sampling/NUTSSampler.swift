@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 // The No-U-Turn sampler's entry point: several independent chains of Stan's NUTS
 // (NUTSTree.swift) with Stan's warm-up (StepSizeAdaptation.swift, MetricAdaptation.swift), run
 // in parallel threads. Chain c draws every random number from stream c of the seed, so the
@@ -106,6 +110,9 @@ public final class NUTSSampler {
             throw InferKitError.invalidArgument("samples is \(samples): a run needs at least one sampling iteration")
         }
         guard warmup >= 0 else { throw InferKitError.invalidArgument("warmup is \(warmup): it must be >= 0") }
+        guard warmup <= Int.max / 2 - samples, samplingIterations <= Int.max / 2 - samples else {
+            throw InferKitError.outOfMemory("warmup \(warmup) plus samples \(samples) iterations overflow the iteration counter")
+        }
         let saved = state
         do {
             return try BLASThreads.singleThreaded {
@@ -200,13 +207,27 @@ public final class NUTSSampler {
         try placeChains(initial: initial)
 
         let s0 = samplingIterations
-        func keptBefore(_ s: Int) -> Int { (s + thin - 1) / thin }
+        func keptBefore(_ s: Int) -> Int { s / thin + (s % thin == 0 ? 0 : 1) }
         let keptTotal = keptBefore(s0 + samples) - keptBefore(s0)
-        let slots = keptTotal * chainCount
-        let positions = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, slots * n))
-        let logProbability = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, slots))
-        let record = UnsafeMutableBufferPointer<NUTSTransitionInfo>.allocate(capacity: max(1, slots))
-        defer { positions.deallocate(); logProbability.deallocate(); record.deallocate() }
+        // The kept draws' storage, allocated with malloc so that a request too large for the
+        // machine is an error instead of a trap.
+        let (slots, o1) = keptTotal.multipliedReportingOverflow(by: chainCount)
+        let (values, o2) = slots.multipliedReportingOverflow(by: n)
+        let (bytes, o3) = values.multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
+        let (recordBytes, o4) = slots.multipliedReportingOverflow(by: MemoryLayout<NUTSTransitionInfo>.stride)
+        func tooLarge() -> InferKitError {
+            .outOfMemory("\(keptTotal) kept draws of \(chainCount) chains of \(n) parameters do not fit in memory")
+        }
+        guard !(o1 || o2 || o3 || o4) else { throw tooLarge() }
+        guard let rawPositions = malloc(max(8, bytes)), let rawLogProbability = malloc(max(8, slots * 8)),
+              let rawRecord = malloc(max(MemoryLayout<NUTSTransitionInfo>.stride, recordBytes)) else { throw tooLarge() }
+        defer { free(rawPositions); free(rawLogProbability); free(rawRecord) }
+        let positions = UnsafeMutableBufferPointer(start: rawPositions.bindMemory(to: Double.self, capacity: max(1, values)),
+                                                   count: max(1, values))
+        let logProbability = UnsafeMutableBufferPointer(start: rawLogProbability.bindMemory(to: Double.self, capacity: max(1, slots)),
+                                                        count: max(1, slots))
+        let record = UnsafeMutableBufferPointer(start: rawRecord.bindMemory(to: NUTSTransitionInfo.self, capacity: max(1, slots)),
+                                                count: max(1, slots))
         var divergences = [Int](repeating: 0, count: chainCount)
         var warmupDivergences = [Int](repeating: 0, count: chainCount)
         var acceptanceSums = [Double](repeating: 0, count: chainCount)
