@@ -2199,7 +2199,9 @@ typedef struct ik_nuts_options_t {
     double max_energy_error;           /**< energy error counted as a divergence, > 0 (default 1000) */
     ik_sampling_progress_fn progress;  /**< NULL, or called about 100 times per run; non-zero stops */
     void* progress_data;               /**< passed to progress */
-    ik_draws_fn draws;                 /**< NULL, or receives every kept draw in order */
+    ik_draws_fn draws;                 /**< NULL, or receives every kept draw in order (draw = its
+                                            index among the sampler's kept draws since creation,
+                                            continuing across runs and restores) */
     void* draws_data;                  /**< passed to draws */
     int32_t metric_regularization;     /**< IK_METRIC_REGULARIZATION_* (default STAN) */
 } ik_nuts_options_t;

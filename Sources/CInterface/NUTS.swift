@@ -128,7 +128,7 @@ public func ik_nuts_run(_ sampler: OpaquePointer?, _ initial: UnsafePointer<Doub
             let data = box.progressData
             progress = { p in fn(p.phase.rawValue, Int64(p.completed), Int64(p.total), data.pointer) == 0 }
         }
-        var draws: MCMCDrawHandler? = nil
+        var draws: ((Int, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>) throws -> Void)? = nil
         if let fn = box.draws {
             let data = box.drawsData
             draws = { k, positions, logp in

@@ -202,6 +202,9 @@ struct NUTSTests {
         #expect(reports.first?.phase == .warmup)
         #expect(indices == Array(0..<200))
         #expect(streamed == result.draws.values)
+        var next: [Int] = []
+        _ = try sampler.run(warmup: 0, samples: 3, draws: { k, _, _ in next.append(k) })
+        #expect(next == [200, 201, 202])
         let stopped = try sampler.run(warmup: 0, samples: 500, progress: { $0.completed < 100 })
         #expect(stopped.draws.stoppedEarly)
         #expect(stopped.draws.drawCount == 100)

@@ -8,13 +8,6 @@ import Glibc
 // draws are bit-identical for any thread count; the state can be saved and restored so that a
 // resumed run continues exactly where an uninterrupted one would have.
 
-/// Called with each kept draw as it is made, in draw order, on the thread that called `run`:
-/// the draw index (0, 1, ... within the run), the positions of every chain (chains × dimension,
-/// row-major, in the parameters' own space) and their log-probabilities. Throwing aborts the run
-/// with that error.
-public typealias MCMCDrawHandler = (_ draw: Int, _ positions: UnsafeBufferPointer<Double>,
-                                    _ logProbabilities: UnsafeBufferPointer<Double>) throws -> Void
-
 /// Hamiltonian Monte Carlo with the No-U-Turn criterion (Hoffman & Gelman 2014) as Stan runs
 /// it: multinomial sampling along the trajectory, the generalised U-turn criterion, dual-
 /// averaging step size and windowed diagonal or dense metric adaptation during warm-up.
@@ -94,7 +87,11 @@ public final class NUTSSampler {
     /// A warm-up (re)starts the adaptation from the current step size and metric; a run without
     /// warm-up keeps them frozen. `progress` is called between blocks of iterations (about 100
     /// per run) and can stop the run: the result then holds the draws so far and
-    /// `draws.stoppedEarly` is true. `draws` streams kept draws as they are made.
+    /// `draws.stoppedEarly` is true. `draws` streams kept draws as they are made, on the calling
+    /// thread in draw order: the draw's index among the sampler's kept draws since its creation
+    /// (continuing across runs and restores), the positions of every chain (chains × dimension,
+    /// row-major, in the parameters' own space) and their log-probabilities; throwing aborts the
+    /// run with that error.
     ///
     /// Throws `invalidArgument` for samples 0; `dimensionMismatch` for an `initial` of the wrong
     /// length; `nonFinite` for a NaN or infinite initial value or a log-probability that is NaN
@@ -105,7 +102,9 @@ public final class NUTSSampler {
     /// Divergent transitions (including NaN or infinite energies inside a trajectory) are
     /// counted, not errors.
     public func run(initial: [Double]? = nil, warmup: Int, samples: Int,
-                    progress: SamplingProgressHandler? = nil, draws: MCMCDrawHandler? = nil) throws -> NUTSResult {
+                    progress: SamplingProgressHandler? = nil,
+                    draws: ((_ draw: Int, _ positions: UnsafeBufferPointer<Double>,
+                             _ logProbabilities: UnsafeBufferPointer<Double>) throws -> Void)? = nil) throws -> NUTSResult {
         guard samples >= 1 else {
             throw InferKitError.invalidArgument("samples is \(samples): a run needs at least one sampling iteration")
         }
@@ -201,7 +200,8 @@ public final class NUTSSampler {
     }
 
     private func runChains(initial: [Double]?, warmup: Int, samples: Int,
-                           progress: SamplingProgressHandler?, draws: MCMCDrawHandler?) throws -> NUTSResult {
+                           progress: SamplingProgressHandler?,
+                           draws: ((Int, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>) throws -> Void)?) throws -> NUTSResult {
         let n = dimension, chainCount = self.chainCount, thin = options.thinning
         let evaluationsBefore = chains.map { $0.system.gradientEvaluations }
         try placeChains(initial: initial)
@@ -289,7 +289,7 @@ public final class NUTSSampler {
             kept = keptBefore(s0 + max(0, done - warmup)) - keptBefore(s0)
             if let draws {
                 while streamed < kept {
-                    try draws(streamed, UnsafeBufferPointer(rebasing: positions[(streamed * chainCount * n)..<((streamed + 1) * chainCount * n)]),
+                    try draws(keptBefore(s0) + streamed, UnsafeBufferPointer(rebasing: positions[(streamed * chainCount * n)..<((streamed + 1) * chainCount * n)]),
                               UnsafeBufferPointer(rebasing: logProbability[(streamed * chainCount)..<((streamed + 1) * chainCount)]))
                     streamed += 1
                 }
