@@ -181,3 +181,19 @@ from .optimize import RootResults, minimize, root, root_scalar  # noqa: E402
 from .nonlinear import OptimizeResult  # noqa: E402
 
 __all__ += ["minimize", "root", "root_scalar", "OptimizeResult", "RootResults"]
+
+# MCMC diagnostics (emcee's autocorrelation time; ArviZ's ESS, R-hat, HDI and summary).
+from .diagnostics import (  # noqa: E402
+    AutocorrError,
+    acceptance_fraction,
+    autocorr_function,
+    autocorr_time,
+    discard_thin,
+    ess,
+    hdi,
+    rhat,
+    summary,
+)
+
+__all__ += ["autocorr_time", "autocorr_function", "AutocorrError", "ess", "rhat", "hdi",
+            "summary", "acceptance_fraction", "discard_thin"]
