@@ -1746,6 +1746,7 @@ typedef int32_t (*ik_sampling_progress_fn)(int32_t phase, int64_t completed, int
 typedef int32_t (*ik_draws_fn)(int64_t draw, const double* positions, size_t n_chains,
                                size_t n_dim, const double* log_prob, void* user_data);
 
+/* ------------------------------------------------------------------------------------------ */
 /* MCMC diagnostics (ik_mcmc_*)                                                               */
 /* ------------------------------------------------------------------------------------------ */
 
