@@ -197,3 +197,8 @@ from .diagnostics import (  # noqa: E402
 
 __all__ += ["autocorr_time", "autocorr_function", "AutocorrError", "ess", "rhat", "hdi",
             "summary", "acceptance_fraction", "discard_thin"]
+
+# Bayesian posteriors and Laplace's method (log-probabilities for the samplers: inference._as_logprob).
+from .inference import LaplaceResult, Posterior, laplace  # noqa: E402
+
+__all__ += ["Posterior", "laplace", "LaplaceResult"]
