@@ -2107,6 +2107,19 @@ ik_status_t ik_posterior_log_prob(const ik_posterior_t* posterior, const double*
 /** Releases a posterior; NULL is a no-op. Log-probabilities made from it stay valid. */
 void ik_posterior_free(ik_posterior_t* posterior);
 
+/**
+ * The Hessian of -log p at the MAP that ik_laplace() inverts (ik_laplace_options_t.hessian).
+ * Values are fixed forever and never reused.
+ */
+enum ik_laplace_hessian {
+    IK_LAPLACE_HESSIAN_OBSERVED = 0, /**< the full (observed) Hessian -nabla^2 log p(theta*), as
+                                          the lecture's jax.hessian (default) */
+    IK_LAPLACE_HESSIAN_FISHER = 1    /**< the likelihood's expected (Fisher) information at theta*
+                                          plus the observed Hessian of -log prior: J^T W J for a
+                                          Gaussian with known sigma (scipy's curve_fit covariance
+                                          with absolute sigma); Gaussian, Poisson, Student-t only */
+};
+
 /** Options of ik_laplace(). Fill with ik_laplace_options_default(). */
 typedef struct ik_laplace_options_t {
     size_t struct_size;                   /**< sizeof(ik_laplace_options_t), set by
@@ -2118,6 +2131,10 @@ typedef struct ik_laplace_options_t {
                                                or an IK_MINIMIZE_* method */
     const ik_minimize_options_t* minimize; /**< the optimiser's options (tolerances on -log p and
                                                its gradient, budgets, progress), or NULL for defaults */
+    int32_t hessian;                      /**< an IK_LAPLACE_HESSIAN_* value: the Hessian H of the
+                                               covariance and the evidence; default
+                                               IK_LAPLACE_HESSIAN_OBSERVED. The MAP does not
+                                               depend on it. */
 } ik_laplace_options_t;
 
 /** Fill *options with the defaults (and struct_size). */
@@ -2128,21 +2145,29 @@ typedef struct ik_laplace_result_t ik_laplace_result_t;
 
 /**
  * Laplace's method (MacKay 2003, ch. 27): maximises log p from p0 to the MAP theta*, then
- * approximates the posterior by N(theta*, H^-1) with H = -nabla^2 log p(theta*) (exact for
- * formula models), and the evidence by log Z = log p(theta*) + (n/2) log 2 pi - 1/2 log det H.
+ * approximates the posterior by N(theta*, H^-1) and the evidence by
+ * log Z = log p(theta*) + (n/2) log 2 pi - 1/2 log det H, with H chosen by options.hessian:
+ * IK_LAPLACE_HESSIAN_OBSERVED (default) H = -nabla^2 log p(theta*) (exact for formula models);
+ * IK_LAPLACE_HESSIAN_FISHER H = I(theta*) - nabla^2 log prior(theta*), the likelihood's Fisher
+ * information E_y[-nabla^2 log L] (the model block J^T diag(w) J with w_i = 1/sigma_i^2 for a
+ * Gaussian, 1/f_i for Poisson, (nu+1)/((nu+3) sigma_i^2) for Student-t; closed forms for a free
+ * scale or nu, Lange, Little & Taylor 1989) plus the priors' observed Hessian; the evidence then
+ * uses that H's determinant.
  * For a Gaussian likelihood with known sigma and flat priors -log p is chi2/2 plus a constant:
- * the covariance is the full-Hessian covariance of ik_nlls_fit with IK_SIGMA_ABSOLUTE
- * (options.laplace = 1), which equals its Gauss-Newton covariance (J^T W J)^-1 (scipy's
- * curve_fit with absolute_sigma) up to the term sum_i r_i/sigma_i d^2 f_i of the residuals.
+ * the observed covariance is the full-Hessian covariance of ik_nlls_fit with IK_SIGMA_ABSOLUTE
+ * (options.laplace = 1); the Fisher covariance is its Gauss-Newton covariance (J^T W J)^-1
+ * (scipy's curve_fit with absolute_sigma). They differ by the term sum_i r_i/sigma_i d^2 f_i of
+ * the residuals.
  *  posterior  the posterior
  *  p0, n      n = n_params finite starting values with log p(p0) finite
  *  options    NULL for defaults
  *  result     receives the handle (NULL on failure)
  * Returns IK_OK whenever a result exists, also when the optimiser did not converge or the
  * covariance cannot be computed (read info.converged, info.has_covariance and the issue).
- * Errors: IK_ERR_INVALID_ARGUMENT (NULL pointers, bad method or option, p0 outside a prior's
- * support or where log p is -inf, naming the parameter and value), IK_ERR_DIMENSION (n differs
- * from n_params), IK_ERR_NONFINITE (NaN/inf in p0), IK_ERR_CALLBACK.
+ * Errors: IK_ERR_INVALID_ARGUMENT (NULL pointers, bad method, hessian or option, the Fisher
+ * Hessian with a formula or callback likelihood, p0 outside a prior's support or where log p is
+ * -inf, naming the parameter and value), IK_ERR_DIMENSION (n differs from n_params),
+ * IK_ERR_NONFINITE (NaN/inf in p0), IK_ERR_CALLBACK.
  */
 ik_status_t ik_laplace(const ik_posterior_t* posterior, const double* p0, size_t n,
                        const ik_laplace_options_t* options, ik_laplace_result_t** result);
@@ -2169,7 +2194,10 @@ ik_status_t ik_laplace_result_info(const ik_laplace_result_t* result, ik_laplace
 /** The MAP theta*, n_params values (len >= n_params). */
 ik_status_t ik_laplace_result_map(const ik_laplace_result_t* result, double* out, size_t len);
 
-/** H = -nabla^2 log p at the MAP, n_params x n_params row-major (always available). */
+/**
+ * H at the MAP, n_params x n_params row-major (always available): -nabla^2 log p, or its Fisher
+ * reading with IK_LAPLACE_HESSIAN_FISHER.
+ */
 ik_status_t ik_laplace_result_hessian(const ik_laplace_result_t* result, double* out, size_t len);
 
 /**

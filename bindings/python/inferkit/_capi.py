@@ -198,6 +198,10 @@ IK_PRIOR_HALFNORMAL = 3
 IK_PRIOR_LOGUNIFORM = 4
 IK_PRIOR_FLAT = 5
 
+# enum ik_laplace_hessian
+IK_LAPLACE_HESSIAN_OBSERVED = 0
+IK_LAPLACE_HESSIAN_FISHER = 1
+
 # enum ik_space
 IK_SPACE_CONSTRAINED = 0
 IK_SPACE_UNCONSTRAINED = 1
@@ -625,6 +629,7 @@ ik_laplace_options_t._fields_ = [
     ("struct_size", ctypes.c_size_t),  # size_t struct_size
     ("method", ctypes.c_int32),  # int32_t method
     ("minimize", ctypes.POINTER(ik_minimize_options_t)),  # const ik_minimize_options_t *minimize
+    ("hessian", ctypes.c_int32),  # int32_t hessian
 ]
 
 
