@@ -480,7 +480,8 @@ private func laplaceResult(_ h: OpaquePointer?) throws -> LaplaceResult {
 public func ik_laplace_options_default(_ options: UnsafeMutablePointer<ik_laplace_options_t>?) -> Int32 {
     guarded {
         let o = try requireNonNull(options, "options")
-        o.pointee = ik_laplace_options_t(struct_size: MemoryLayout<ik_laplace_options_t>.size, method: -1, minimize: nil)
+        o.pointee = ik_laplace_options_t(struct_size: MemoryLayout<ik_laplace_options_t>.size, method: -1, minimize: nil,
+                                         hessian: LaplaceHessian.observed.rawValue)
     }
 }
 
@@ -501,6 +502,11 @@ private func laplaceOptions(_ p: UnsafePointer<ik_laplace_options_t>?, n: Int) t
         }
         o.method = method
     }
+    guard let hessian = LaplaceHessian(rawValue: c.hessian) else {
+        throw ArgumentError(status: .invalidArgument,
+                            message: "options->hessian is \(c.hessian): use IK_LAPLACE_HESSIAN_OBSERVED (0) or IK_LAPLACE_HESSIAN_FISHER (1)")
+    }
+    o.hessian = hessian
     if let m = c.minimize {
         let (settings, hessian) = try minimizeOptions(m, n: n)
         if hessian != nil {

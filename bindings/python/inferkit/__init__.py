@@ -182,6 +182,22 @@ from .nonlinear import OptimizeResult  # noqa: E402
 
 __all__ += ["minimize", "root", "root_scalar", "OptimizeResult", "RootResults"]
 
+# MCMC diagnostics (emcee's autocorrelation time; ArviZ's ESS, R-hat, HDI and summary).
+from .diagnostics import (  # noqa: E402
+    AutocorrError,
+    acceptance_fraction,
+    autocorr_function,
+    autocorr_time,
+    discard_thin,
+    ess,
+    hdi,
+    rhat,
+    summary,
+)
+
+__all__ += ["autocorr_time", "autocorr_function", "AutocorrError", "ess", "rhat", "hdi",
+            "summary", "acceptance_fraction", "discard_thin"]
+
 # Bayesian posteriors and Laplace's method (log-probabilities for the samplers: inference._as_logprob).
 from .inference import LaplaceResult, Posterior, laplace  # noqa: E402
 

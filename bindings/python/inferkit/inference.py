@@ -527,7 +527,7 @@ class LaplaceResult(OptimizeResult):
     """The result of :func:`laplace`.
 
     ``map`` (also ``x``) the MAP θ*, ``log_posterior`` log p(θ*), ``hess`` the Hessian of −log p
-    there, ``cov`` its inverse (None when it is not positive definite or the MAP is at a
+    there (``hessian_kind`` "observed" or "fisher", as asked), ``cov`` its inverse (None when it is not positive definite or the MAP is at a
     support's edge: ``cov_issue`` says why and ``issue_param`` names the parameter), ``stderr``,
     ``corr``, ``log_evidence`` (None without a covariance) and ``evidence_is_proper`` (every
     prior proper), ``issues`` (every warning, a list of sentences), ``param_names``, and the
@@ -543,25 +543,40 @@ def _get(function, handle, count):
     return out
 
 
-def laplace(posterior, p0, method=None, tol=None, options=None):
+_LAPLACE_HESSIANS = {"observed": _capi.IK_LAPLACE_HESSIAN_OBSERVED, "fisher": _capi.IK_LAPLACE_HESSIAN_FISHER}
+
+
+def laplace(posterior, p0, method=None, tol=None, options=None, hessian="observed"):
     """Laplace's method: the MAP by the optimisers from ``p0``, then the Gaussian approximation
-    N(θ*, H⁻¹), H = −∇² log p(θ*) (exact for formula models), and the evidence
-    log Z ≈ log p(θ*) + (n/2) log 2π − ½ log det H. Returns a :class:`LaplaceResult`.
+    N(θ*, H⁻¹) and the evidence log Z ≈ log p(θ*) + (n/2) log 2π − ½ log det H. Returns a
+    :class:`LaplaceResult`.
+
+    ``hessian`` chooses H: ``"observed"`` (default) the full Hessian −∇² log p(θ*) (exact for
+    formula models, what ``jax.hessian`` gives); ``"fisher"`` the likelihood's expected (Fisher)
+    information at θ* plus the observed Hessian of −log prior, which for a Gaussian likelihood
+    with known σ is JᵀWJ, so that with flat priors ``cov`` is ``scipy.optimize.curve_fit``'s
+    ``absolute_sigma=True`` covariance (Gaussian, Poisson and Student-t likelihoods only). The
+    evidence uses the chosen H's determinant; the MAP does not depend on it.
 
     ``method`` None (Newton with the exact Hessian for formula models, L-BFGS-B within the
     supports otherwise) or a name of :func:`inferkit.minimize`; ``tol`` and ``options`` as there.
     A covariance that cannot be computed is not an error: ``cov`` is None and ``cov_issue`` says
     why. Raises :class:`inferkit.InvalidArgumentError` for a ``p0`` outside a prior's support
-    (naming the parameter and value), :class:`inferkit.DimensionError` for a wrong length.
+    (naming the parameter and value), for an unknown ``hessian`` and for ``hessian="fisher"``
+    with a formula or callable likelihood, :class:`inferkit.DimensionError` for a wrong length.
     """
     if not isinstance(posterior, Posterior):
         raise InvalidArgumentError(f"posterior is {posterior!r}: use an inferkit.Posterior")
+    if not isinstance(hessian, str) or hessian not in _LAPLACE_HESSIANS:
+        raise InvalidArgumentError(f"hessian is {hessian!r}: use 'observed' (the full Hessian of -log p) or 'fisher' "
+                                   "(the expected information plus the priors' Hessian)")
     p0 = _vector("p0", np.atleast_1d(np.asarray(p0, dtype=np.float64)))
     n = posterior.ndim
     if p0.shape[0] != n:
         raise DimensionError(f"p0 has {p0.shape[0]} values but the posterior has {n} parameters {posterior.param_names}")
     opts = _capi.ik_laplace_options_t()
     check(lib.ik_laplace_options_default(ctypes.byref(opts)))
+    opts.hessian = _LAPLACE_HESSIANS[hessian]
     keep = None
     if method is not None or tol is not None or options:
         method_value = -1
@@ -587,7 +602,7 @@ def laplace(posterior, p0, method=None, tol=None, options=None):
         theta = _get(lib.ik_laplace_result_map, result, n)
         return LaplaceResult(
             map=theta, x=theta, log_posterior=info.log_posterior,
-            hess=_get(lib.ik_laplace_result_hessian, result, n * n).reshape(n, n),
+            hess=_get(lib.ik_laplace_result_hessian, result, n * n).reshape(n, n), hessian_kind=hessian,
             cov=cov, stderr=stderr, corr=corr,
             log_evidence=None if not info.has_covariance else float(info.log_evidence),
             evidence_is_proper=bool(info.evidence_is_proper),
