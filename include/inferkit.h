@@ -2400,7 +2400,8 @@ typedef struct ik_nuts_t ik_nuts_t;
 /**
  * A sampler of `logprob` with n_chains >= 1 chains and `seed`; options NULL: defaults.
  * Errors: IK_ERR_INVALID_ARGUMENT for a NULL or freed logprob, n_chains 0, a bad struct_size
- * or an option out of range (naming the field).
+ * or an option out of range (naming the field); IK_ERR_NO_MEMORY for more than 2^20 chains or
+ * chains whose workspace would exceed 2^31 values.
  */
 ik_status_t ik_nuts_create(const ik_logprob_t* logprob, size_t n_chains, uint64_t seed,
                            const ik_nuts_options_t* options, ik_nuts_t** sampler);

@@ -336,6 +336,10 @@ static void test_bad_inputs(void) {
     CHECK_ERR(ik_nuts_create(lp, 2, 0, NULL, NULL), IK_ERR_INVALID_ARGUMENT, "sampler is NULL");
     CHECK_ERR(ik_nuts_create(lp, 0, 0, NULL, &s), IK_ERR_INVALID_ARGUMENT, "n_chains is 0");
     CHECK(s == NULL);
+    CHECK_ERR(ik_nuts_create(lp, SIZE_MAX / 2, 0, NULL, &s), IK_ERR_NO_MEMORY, "chains");
+    CHECK_ERR(ik_nuts_create(lp, SIZE_MAX, 0, NULL, &s), IK_ERR_DIMENSION, "n_chains");
+    CHECK_ERR(ik_nuts_create(lp, (size_t)1 << 21, 0, NULL, &s), IK_ERR_NO_MEMORY, "2^20 chains");
+    CHECK(s == NULL);
     CHECK_OK(ik_nuts_options_default(&o));
     o.struct_size = 8;
     CHECK_ERR(ik_nuts_create(lp, 2, 0, &o, &s), IK_ERR_INVALID_ARGUMENT, "struct_size");

@@ -52,6 +52,17 @@ public final class NUTSSampler {
         guard density.dimension >= 1 else {
             throw InferKitError.invalidArgument("the log-probability has no parameters: NUTS needs at least one")
         }
+        // Each chain keeps its trajectory's vectors (per depth level) and a metric: refuse sizes
+        // that cannot fit rather than trap in an allocation.
+        let n = density.dimension
+        let (square, o1) = n.multipliedReportingOverflow(by: n)
+        let (vectors, o2) = n.multipliedReportingOverflow(by: 13 + 9 * (options.maxTreeDepth + 7))
+        let (perChain, o3) = vectors.addingReportingOverflow(4 * square)
+        let (total, o4) = perChain.multipliedReportingOverflow(by: chains)
+        guard chains <= 1 << 20, !(o1 || o2 || o3 || o4), total <= 1 << 31 else {
+            throw InferKitError.outOfMemory(
+                "\(chains) chains of \(n) parameters need more memory than a sampler allows (at most 2^20 chains and 2^31 values of workspace)")
+        }
         self.density = density
         if let posterior = density as? Posterior, posterior.transforms.contains(where: { $0 != .identity }) {
             let transformed = try posterior.unconstrained()
