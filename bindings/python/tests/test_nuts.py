@@ -87,7 +87,7 @@ def test_ten_dimensional_gaussian_moments_within_mc_error():
 
 
 def test_funnel_divergences_are_counted():
-    sampler = inferkit.NUTSSampler("-v^2/18 - 0.5*v - 0.5*x^2*exp(-v)", params=["v", "x"], target_accept=0.95)
+    sampler = inferkit.NUTSSampler("-v^2/18 - 0.5*v - 0.5*x^2*exp(-v)", params=["v", "x"], target_accept=0.99)
     draws = sampler.sample(num_warmup=1000, num_samples=2000, num_chains=4, seed=3, initial=[0.5, 0.5])
     v = draws[:, :, 0]
     e = ess(v)
