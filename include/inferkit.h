@@ -2367,7 +2367,8 @@ enum ik_metric_regularization {
                                                   order one; parameters with variances far below 1e-3
                                                   get too wide a metric (small steps, deep trees) */
     IK_METRIC_REGULARIZATION_SCALE_FREE = 1  /**< n/(n+5) S + 1e-3 (5/(n+5)) diag(S): the same shrinkage
-                                                  relative to each variance, independent of units */
+                                                  relative to each variance, independent of units
+                                                  (the default) */
 };
 
 /** Options of ik_nuts_create(). Fill with ik_nuts_options_default(). */
@@ -2388,7 +2389,7 @@ typedef struct ik_nuts_options_t {
                                             index among the sampler's kept draws since creation,
                                             continuing across runs and restores) */
     void* draws_data;                  /**< passed to draws */
-    int32_t metric_regularization;     /**< IK_METRIC_REGULARIZATION_* (default STAN) */
+    int32_t metric_regularization;     /**< IK_METRIC_REGULARIZATION_* (default SCALE_FREE) */
 } ik_nuts_options_t;
 
 /** Fills *options with the defaults. */

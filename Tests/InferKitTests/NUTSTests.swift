@@ -245,9 +245,9 @@ struct NUTSTests {
         let mean = [6.5 / 5, 6.5 / 5]
         func s(_ i: Int, _ j: Int) -> Double { draws.reduce(0) { $0 + ($1[i] - mean[i]) * ($1[j] - mean[j]) } / (n - 1) }
         let expectDiagonal = [w * s(0, 0) + e, w * s(1, 1) + e]
-        for (a, b) in zip(diagonal.regularized(), expectDiagonal) { #expect(abs(a - b) < 1e-14) }
+        for (a, b) in zip(diagonal.regularized(.stan), expectDiagonal) { #expect(abs(a - b) < 1e-14) }
         let expectDense = [w * s(0, 0) + e, w * s(0, 1), w * s(1, 0), w * s(1, 1) + e]
-        for (a, b) in zip(dense.regularized(), expectDense) { #expect(abs(a - b) < 1e-14) }
+        for (a, b) in zip(dense.regularized(.stan), expectDense) { #expect(abs(a - b) < 1e-14) }
         let scaleFree = dense.regularized(.scaleFree)
         #expect(abs(scaleFree[0] - (w + e) * s(0, 0)) < 1e-14 && abs(scaleFree[1] - w * s(0, 1)) < 1e-14)
     }
@@ -257,6 +257,8 @@ struct NUTSTests {
     @Test func scaleFreeRegularization() throws {
         let density = try FormulaLogDensity("-0.5*((a/0.0003)^2 + (b/0.0005)^2)", params: ["a", "b"])
         var options = NUTSOptions()
+        #expect(options.metricRegularization == .scaleFree)
+        options.metricRegularization = .stan
         let stan = try NUTSSampler(density: density, chains: 1, seed: 1, options: options).run(initial: [0, 0], warmup: 300, samples: 200)
         options.metricRegularization = .scaleFree
         let free = try NUTSSampler(density: density, chains: 1, seed: 1, options: options).run(initial: [0, 0], warmup: 300, samples: 200)

@@ -123,8 +123,9 @@ class NUTSSampler:
     gradient; None: the callable returns (log p, gradient); False: central differences),
     ``args``/``kwargs`` (extra arguments of the callables), ``initial_step_size`` (0: Stan's
     heuristic), ``max_energy_error`` (1000: a larger energy error is a divergence) and
-    ``metric_regularization`` ("stan": shrink window estimates towards 1e-3 I, Stan's; or
-    "scale-free": towards 1e-3 diag(S), for parameters far from unit scale, such as a peak
+    ``metric_regularization`` ("scale-free", the default: shrink window estimates towards
+    1e-3 diag(S), so the metric does not depend on the parameters' units; or "stan": towards
+    1e-3 I, as Stan does, which swamps parameters of variance far below 1e-3, such as a peak
     position known to 1e-4).
 
     After :meth:`sample` (or :meth:`resume`): :meth:`get_draws` / the returned array,
@@ -136,7 +137,7 @@ class NUTSSampler:
 
     def __init__(self, log_prob, params=None, target_accept=0.8, max_tree_depth=10, metric="diag", n_threads=0, *,
                  ndim=None, grad=None, args=(), kwargs=None, initial_step_size=0.0, max_energy_error=1000.0,
-                 metric_regularization="stan"):
+                 metric_regularization="scale-free"):
         if isinstance(metric, str) and metric.lower() in _METRICS:
             self._metric = _METRICS[metric.lower()]
         else:

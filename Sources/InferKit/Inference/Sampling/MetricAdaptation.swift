@@ -114,7 +114,7 @@ struct WelfordEstimator: Sendable, Equatable {
     /// (co)variance (denominator count − 1) and w = count/(count + 5), ε = 10⁻³ · 5/(count + 5):
     /// `.stan`: w S + ε I (Stan's); `.scaleFree`: w S + ε diag(S), the same shrinkage relative
     /// to each parameter's own variance (for parameters far from unit scale).
-    func regularized(_ kind: MetricRegularization = .stan) -> [Double] {
+    func regularized(_ kind: MetricRegularization) -> [Double] {
         let n = dimension, c = Double(count)
         let w = c / (c + 5), shrink = 1e-3 * (5 / (c + 5))
         func target(_ j: Int) -> Double {

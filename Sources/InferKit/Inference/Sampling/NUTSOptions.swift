@@ -8,8 +8,11 @@ public struct NUTSOptions: Sendable, Equatable {
     public var maxTreeDepth = 10
     /// The form of the adapted inverse metric (diagonal by default; unit is never adapted).
     public var metric: MetricKind = .diagonal
-    /// How warm-up regularises each window's (co)variance estimate (Stan's by default).
-    public var metricRegularization: MetricRegularization = .stan
+    /// How warm-up regularises each window's (co)variance estimate. The default, `.scaleFree`,
+    /// differs from Stan's: Stan shrinks towards 10⁻³ I, which swamps parameters whose posterior
+    /// variances are far below 10⁻³ (on the 1000-point peak posterior it cut the ESS per gradient
+    /// eightfold); `.stan` reproduces Stan.
+    public var metricRegularization: MetricRegularization = .scaleFree
     /// The first step size; 0 chooses it by Stan's heuristic (one step accepted with
     /// probability about 0.8). Warm-up adapts it either way.
     public var initialStepSize = 0.0
