@@ -18,7 +18,7 @@ private func inputFreeModel(_ h: OpaquePointer?, _ name: String, _ function: Str
 
 /// The Swift names of the core's options as the C structs spell them, longest first (so that a
 /// name is never replaced inside a longer one).
-private let minimizeOptionNames: [(swift: String, c: String)] = [
+let minimizeOptionNames: [(swift: String, c: String)] = [
     ("options.maxLineSearchEvaluations", "options->max_line_search"),
     ("options.initialSimplexZeroStep", "options->simplex_zero_step"),
     ("options.initialTrustRadius", "options->initial_trust_radius"),
@@ -46,7 +46,7 @@ private let rootOptionNames: [(swift: String, c: String)] = [
 ]
 
 /// Runs a core call, rewriting the Swift option names in its error messages to the C fields.
-private func withCNames<R>(_ names: [(swift: String, c: String)], _ body: () throws -> R) throws -> R {
+func withCNames<R>(_ names: [(swift: String, c: String)], _ body: () throws -> R) throws -> R {
     do {
         return try body()
     } catch let e as InferKitError {
@@ -112,7 +112,7 @@ private func minimizeResult(_ h: OpaquePointer?) throws -> MinimizeResultBox {
 }
 
 /// The C options (NULL: defaults) in Swift terms for n unknowns, and the caller's Hessian.
-private func minimizeOptions(_ p: UnsafePointer<ik_minimize_options_t>?, n: Int) throws
+func minimizeOptions(_ p: UnsafePointer<ik_minimize_options_t>?, n: Int) throws
     -> (options: MinimizeOptions, hessian: ((([Double]) throws -> [Double]))?) {
     var o = MinimizeOptions()
     guard let p else { return (o, nil) }

@@ -128,20 +128,26 @@ public func ik_model_info(_ model: OpaquePointer?, _ nInputs: UnsafeMutablePoint
 public func ik_model_param_name(_ model: OpaquePointer?, _ index: Int, _ out: UnsafeMutablePointer<CChar>?,
                                 _ len: Int) -> Int32 {
     guarded {
-        let names = try modelBox(model).parametric.parameterNames
-        let o = try requireNonNull(out, "out")
-        let len = try length(len, "len")
-        guard index >= 0, index < names.count else {
-            throw ArgumentError(status: .invalidArgument,
-                                message: "index is \(UInt(bitPattern: index)) but the model has \(names.count) parameters")
-        }
-        let bytes = Array(names[index].utf8CString)
-        guard len >= bytes.count else {
-            throw ArgumentError(status: .dimension,
-                                message: "len is \(len) but the name of parameter \(index) needs \(bytes.count) bytes with its NUL")
-        }
-        for (i, b) in bytes.enumerated() { o[i] = b }
+        try copyParameterName(try modelBox(model).parametric.parameterNames, index, out, len, owner: "the model")
     }
+}
+
+/// Copies `names[index]` with its NUL into out[0..<len] (the ik_*_param_name getters); `owner`
+/// ("the model") goes into the message when index is out of range.
+func copyParameterName(_ names: [String], _ index: Int, _ out: UnsafeMutablePointer<CChar>?, _ len: Int,
+                       owner: String) throws {
+    let o = try requireNonNull(out, "out")
+    let len = try length(len, "len")
+    guard index >= 0, index < names.count else {
+        throw ArgumentError(status: .invalidArgument,
+                            message: "index is \(UInt(bitPattern: index)) but \(owner) has \(names.count) parameters")
+    }
+    let bytes = Array(names[index].utf8CString)
+    guard len >= bytes.count else {
+        throw ArgumentError(status: .dimension,
+                            message: "len is \(len) but the name of parameter \(index) needs \(bytes.count) bytes with its NUL")
+    }
+    for (i, b) in bytes.enumerated() { o[i] = b }
 }
 
 @_cdecl("ik_model_evaluate")

@@ -181,3 +181,8 @@ from .optimize import RootResults, minimize, root, root_scalar  # noqa: E402
 from .nonlinear import OptimizeResult  # noqa: E402
 
 __all__ += ["minimize", "root", "root_scalar", "OptimizeResult", "RootResults"]
+
+# Bayesian posteriors and Laplace's method (log-probabilities for the samplers: inference._as_logprob).
+from .inference import LaplaceResult, Posterior, laplace  # noqa: E402
+
+__all__ += ["Posterior", "laplace", "LaplaceResult"]

@@ -172,6 +172,27 @@ IK_ROOT_LOCAL_MINIMUM = 5
 IK_ROOT_LINE_SEARCH_FAILED = 6
 IK_ROOT_NONFINITE = 7
 
+# enum ik_likelihood
+IK_LIKELIHOOD_GAUSSIAN = 0
+IK_LIKELIHOOD_GAUSSIAN_FREE_SIGMA = 1
+IK_LIKELIHOOD_POISSON = 2
+IK_LIKELIHOOD_STUDENT_T = 3
+IK_LIKELIHOOD_STUDENT_T_FREE_SIGMA = 4
+IK_LIKELIHOOD_FORMULA = 5
+IK_LIKELIHOOD_CALLBACK = 6
+
+# enum ik_prior
+IK_PRIOR_UNIFORM = 0
+IK_PRIOR_NORMAL = 1
+IK_PRIOR_LOGNORMAL = 2
+IK_PRIOR_HALFNORMAL = 3
+IK_PRIOR_LOGUNIFORM = 4
+IK_PRIOR_FLAT = 5
+
+# enum ik_space
+IK_SPACE_CONSTRAINED = 0
+IK_SPACE_UNCONSTRAINED = 1
+
 # enum ik_sampling_phase
 IK_PHASE_WARMUP = 0
 IK_PHASE_SAMPLING = 1
@@ -294,11 +315,44 @@ class ik_root_info_t(ctypes.Structure):
     """Struct ``ik_root_info_t`` of the C header."""
 
 
+class ik_posterior_options_t(ctypes.Structure):
+    """Struct ``ik_posterior_options_t`` of the C header."""
+
+
+class ik_posterior_t(ctypes.Structure):
+    """Opaque handle ``ik_posterior_t`` of the C header, used through ctypes.POINTER."""
+
+    _fields_ = []
+
+
+class ik_laplace_options_t(ctypes.Structure):
+    """Struct ``ik_laplace_options_t`` of the C header."""
+
+
+class ik_laplace_result_t(ctypes.Structure):
+    """Opaque handle ``ik_laplace_result_t`` of the C header, used through ctypes.POINTER."""
+
+    _fields_ = []
+
+
+class ik_laplace_info_t(ctypes.Structure):
+    """Struct ``ik_laplace_info_t`` of the C header."""
+
+
+class ik_logprob_t(ctypes.Structure):
+    """Opaque handle ``ik_logprob_t`` of the C header, used through ctypes.POINTER."""
+
+    _fields_ = []
+
+
 ik_status_t = ctypes.c_int32
 ik_model_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_void_p)
 ik_model_jacobian_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_void_p)
 ik_progress_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_int64, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.c_double, ctypes.c_void_p)
 ik_hessian_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_void_p)
+ik_loglik_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_void_p)
+ik_logprob_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_void_p)
+ik_logprob_grad_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_double), ctypes.c_void_p)
 ik_sampling_progress_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_int32, ctypes.c_int64, ctypes.c_int64, ctypes.c_void_p)
 ik_draws_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_int64, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_void_p)
 
@@ -545,6 +599,42 @@ ik_root_info_t._fields_ = [
     ("nfev", ctypes.c_int64),  # int64_t nfev
     ("njev", ctypes.c_int64),  # int64_t njev
     ("residual_norm", ctypes.c_double),  # double residual_norm
+]
+
+
+ik_posterior_options_t._fields_ = [
+    ("struct_size", ctypes.c_size_t),  # size_t struct_size
+    ("nu", ctypes.c_double),  # double nu
+    ("nu_free", ctypes.c_int32),  # int32_t nu_free
+    ("scale_name", ctypes.c_char_p),  # const char *scale_name
+    ("nu_name", ctypes.c_char_p),  # const char *nu_name
+    ("log_likelihood", ctypes.c_char_p),  # const char *log_likelihood
+    ("log_likelihood_fn", ik_loglik_fn),  # ik_loglik_fn log_likelihood_fn
+    ("log_likelihood_data", ctypes.c_void_p),  # void *log_likelihood_data
+    ("log_likelihood_params", ctypes.POINTER(ctypes.c_char_p)),  # const char * const *log_likelihood_params
+    ("n_log_likelihood_params", ctypes.c_size_t),  # size_t n_log_likelihood_params
+]
+
+
+ik_laplace_options_t._fields_ = [
+    ("struct_size", ctypes.c_size_t),  # size_t struct_size
+    ("method", ctypes.c_int32),  # int32_t method
+    ("minimize", ctypes.POINTER(ik_minimize_options_t)),  # const ik_minimize_options_t *minimize
+]
+
+
+ik_laplace_info_t._fields_ = [
+    ("struct_size", ctypes.c_size_t),  # size_t struct_size
+    ("n_params", ctypes.c_size_t),  # size_t n_params
+    ("status", ctypes.c_int32),  # int32_t status
+    ("converged", ctypes.c_int32),  # int32_t converged
+    ("has_covariance", ctypes.c_int32),  # int32_t has_covariance
+    ("evidence_is_proper", ctypes.c_int32),  # int32_t evidence_is_proper
+    ("issue_param", ctypes.c_int64),  # int64_t issue_param
+    ("iterations", ctypes.c_int64),  # int64_t iterations
+    ("nfev", ctypes.c_int64),  # int64_t nfev
+    ("log_posterior", ctypes.c_double),  # double log_posterior
+    ("log_evidence", ctypes.c_double),  # double log_evidence
 ]
 
 
@@ -1785,6 +1875,281 @@ SIGNATURES = {
     "ik_root_result_message": (ctypes.c_char_p, (ctypes.POINTER(ik_root_result_t),)),
     # void ik_root_result_free(ik_root_result_t *result)
     "ik_root_result_free": (None, (ctypes.POINTER(ik_root_result_t),)),
+    # ik_status_t ik_posterior_options_default(ik_posterior_options_t *options)
+    "ik_posterior_options_default": (ik_status_t, (ctypes.POINTER(ik_posterior_options_t),)),
+    # ik_status_t ik_posterior_create(const ik_model_t *model, const double *x, size_t n_points,
+    #     size_t n_inputs, const double *y, const double *sigma, int32_t likelihood, const
+    #     ik_posterior_options_t *options, ik_posterior_t **posterior)
+    "ik_posterior_create": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_model_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_int32,
+            ctypes.POINTER(ik_posterior_options_t),
+            ctypes.POINTER(ctypes.POINTER(ik_posterior_t)),
+        ),
+    ),
+    # ik_status_t ik_posterior_set_prior(ik_posterior_t *posterior, const char *param_name,
+    #     int32_t kind, double a, double b)
+    "ik_posterior_set_prior": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_posterior_t),
+            ctypes.c_char_p,
+            ctypes.c_int32,
+            ctypes.c_double,
+            ctypes.c_double,
+        ),
+    ),
+    # ik_status_t ik_posterior_set_log_prior_formula(ik_posterior_t *posterior, const char
+    #     *expression)
+    "ik_posterior_set_log_prior_formula": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_posterior_t),
+            ctypes.c_char_p,
+        ),
+    ),
+    # ik_status_t ik_posterior_set_log_prior_callback(ik_posterior_t *posterior, ik_logprob_fn fn,
+    #     ik_logprob_grad_fn grad, void *user_data)
+    "ik_posterior_set_log_prior_callback": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_posterior_t),
+            ik_logprob_fn,
+            ik_logprob_grad_fn,
+            ctypes.c_void_p,
+        ),
+    ),
+    # ik_status_t ik_posterior_n_params(const ik_posterior_t *posterior, size_t *n_params)
+    "ik_posterior_n_params": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_posterior_t),
+            ctypes.POINTER(ctypes.c_size_t),
+        ),
+    ),
+    # ik_status_t ik_posterior_param_name(const ik_posterior_t *posterior, size_t index, char
+    #     *out, size_t len)
+    "ik_posterior_param_name": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_posterior_t),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_char),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_posterior_log_prob(const ik_posterior_t *posterior, const double *p, size_t
+    #     n, double *value, double *gradient)
+    "ik_posterior_log_prob": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_posterior_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # void ik_posterior_free(ik_posterior_t *posterior)
+    "ik_posterior_free": (None, (ctypes.POINTER(ik_posterior_t),)),
+    # ik_status_t ik_laplace_options_default(ik_laplace_options_t *options)
+    "ik_laplace_options_default": (ik_status_t, (ctypes.POINTER(ik_laplace_options_t),)),
+    # ik_status_t ik_laplace(const ik_posterior_t *posterior, const double *p0, size_t n, const
+    #     ik_laplace_options_t *options, ik_laplace_result_t **result)
+    "ik_laplace": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_posterior_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ik_laplace_options_t),
+            ctypes.POINTER(ctypes.POINTER(ik_laplace_result_t)),
+        ),
+    ),
+    # ik_status_t ik_laplace_result_info(const ik_laplace_result_t *result, ik_laplace_info_t
+    #     *info)
+    "ik_laplace_result_info": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_laplace_result_t),
+            ctypes.POINTER(ik_laplace_info_t),
+        ),
+    ),
+    # ik_status_t ik_laplace_result_map(const ik_laplace_result_t *result, double *out, size_t
+    #     len)
+    "ik_laplace_result_map": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_laplace_result_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_laplace_result_hessian(const ik_laplace_result_t *result, double *out, size_t
+    #     len)
+    "ik_laplace_result_hessian": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_laplace_result_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_laplace_result_covariance(const ik_laplace_result_t *result, double *out,
+    #     size_t len)
+    "ik_laplace_result_covariance": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_laplace_result_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_laplace_result_stderr(const ik_laplace_result_t *result, double *out, size_t
+    #     len)
+    "ik_laplace_result_stderr": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_laplace_result_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_laplace_result_correlation(const ik_laplace_result_t *result, double *out,
+    #     size_t len)
+    "ik_laplace_result_correlation": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_laplace_result_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # const char *ik_laplace_result_message(const ik_laplace_result_t *result)
+    "ik_laplace_result_message": (ctypes.c_char_p, (ctypes.POINTER(ik_laplace_result_t),)),
+    # const char *ik_laplace_result_covariance_issue(const ik_laplace_result_t *result)
+    "ik_laplace_result_covariance_issue": (ctypes.c_char_p, (ctypes.POINTER(ik_laplace_result_t),)),
+    # const char *ik_laplace_result_issues(const ik_laplace_result_t *result)
+    "ik_laplace_result_issues": (ctypes.c_char_p, (ctypes.POINTER(ik_laplace_result_t),)),
+    # void ik_laplace_result_free(ik_laplace_result_t *result)
+    "ik_laplace_result_free": (None, (ctypes.POINTER(ik_laplace_result_t),)),
+    # ik_status_t ik_logprob_create_formula(const char *expression, const char * const *params,
+    #     size_t n_params, ik_logprob_t **logprob)
+    "ik_logprob_create_formula": (
+        ik_status_t,
+        (
+            ctypes.c_char_p,
+            ctypes.POINTER(ctypes.c_char_p),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.POINTER(ik_logprob_t)),
+        ),
+    ),
+    # ik_status_t ik_logprob_create_callback(size_t n_dim, ik_logprob_fn fn, ik_logprob_grad_fn
+    #     grad, void *user_data, ik_logprob_t **logprob)
+    "ik_logprob_create_callback": (
+        ik_status_t,
+        (
+            ctypes.c_size_t,
+            ik_logprob_fn,
+            ik_logprob_grad_fn,
+            ctypes.c_void_p,
+            ctypes.POINTER(ctypes.POINTER(ik_logprob_t)),
+        ),
+    ),
+    # ik_status_t ik_logprob_create_posterior(const ik_posterior_t *posterior, int32_t space,
+    #     ik_logprob_t **logprob)
+    "ik_logprob_create_posterior": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_posterior_t),
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.POINTER(ik_logprob_t)),
+        ),
+    ),
+    # ik_status_t ik_logprob_n_dim(const ik_logprob_t *logprob, size_t *n_dim)
+    "ik_logprob_n_dim": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_logprob_t),
+            ctypes.POINTER(ctypes.c_size_t),
+        ),
+    ),
+    # ik_status_t ik_logprob_has_exact_gradient(const ik_logprob_t *logprob, int32_t *exact)
+    "ik_logprob_has_exact_gradient": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_logprob_t),
+            ctypes.POINTER(ctypes.c_int32),
+        ),
+    ),
+    # ik_status_t ik_logprob_param_name(const ik_logprob_t *logprob, size_t index, char *out,
+    #     size_t len)
+    "ik_logprob_param_name": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_logprob_t),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_char),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_logprob_eval(const ik_logprob_t *logprob, const double *points, size_t
+    #     n_points, size_t n_dim, double *values)
+    "ik_logprob_eval": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_logprob_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_logprob_grad(const ik_logprob_t *logprob, const double *p, size_t n_dim,
+    #     double *value, double *gradient)
+    "ik_logprob_grad": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_logprob_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_logprob_constrain(const ik_logprob_t *logprob, const double *u, size_t
+    #     n_points, size_t n_dim, double *theta)
+    "ik_logprob_constrain": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_logprob_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_logprob_unconstrain(const ik_logprob_t *logprob, const double *theta, size_t
+    #     n_points, size_t n_dim, double *u)
+    "ik_logprob_unconstrain": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_logprob_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # void ik_logprob_free(ik_logprob_t *logprob)
+    "ik_logprob_free": (None, (ctypes.POINTER(ik_logprob_t),)),
 }
 
 #: Names of every function declared in the header, in header order.
@@ -1913,6 +2278,38 @@ FUNCTIONS = (
     "ik_root_result_values",
     "ik_root_result_message",
     "ik_root_result_free",
+    "ik_posterior_options_default",
+    "ik_posterior_create",
+    "ik_posterior_set_prior",
+    "ik_posterior_set_log_prior_formula",
+    "ik_posterior_set_log_prior_callback",
+    "ik_posterior_n_params",
+    "ik_posterior_param_name",
+    "ik_posterior_log_prob",
+    "ik_posterior_free",
+    "ik_laplace_options_default",
+    "ik_laplace",
+    "ik_laplace_result_info",
+    "ik_laplace_result_map",
+    "ik_laplace_result_hessian",
+    "ik_laplace_result_covariance",
+    "ik_laplace_result_stderr",
+    "ik_laplace_result_correlation",
+    "ik_laplace_result_message",
+    "ik_laplace_result_covariance_issue",
+    "ik_laplace_result_issues",
+    "ik_laplace_result_free",
+    "ik_logprob_create_formula",
+    "ik_logprob_create_callback",
+    "ik_logprob_create_posterior",
+    "ik_logprob_n_dim",
+    "ik_logprob_has_exact_gradient",
+    "ik_logprob_param_name",
+    "ik_logprob_eval",
+    "ik_logprob_grad",
+    "ik_logprob_constrain",
+    "ik_logprob_unconstrain",
+    "ik_logprob_free",
 )
 
 
