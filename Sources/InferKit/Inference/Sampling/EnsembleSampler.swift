@@ -75,6 +75,9 @@ public final class EnsembleSampler {
     public internal(set) var stepCount = 0
     /// True once the walkers have a position (after a run or a restore).
     public internal(set) var hasState = false
+    /// The progress handler of the next runs (initially `options.progress`); may be replaced
+    /// between runs.
+    public var progress: SamplingProgressHandler?
 
     let dimension: Int
     let positions: UnsafeMutableBufferPointer<Double>
@@ -119,6 +122,7 @@ public final class EnsembleSampler {
         accepted = .allocate(capacity: n); accepted.initialize(repeating: false)
         streams = .allocate(capacity: n + 1)
         for k in 0...n { streams.initializeElement(at: k, to: RandomStream(seed: seed, stream: UInt64(k))) }
+        progress = options.progress
         var total = 0.0
         cumulativeWeights = options.moves.map { total += $0.weight; return total }
     }
@@ -209,7 +213,7 @@ public final class EnsembleSampler {
                 if let handler = options.draws {
                     try handler(draws.drawCount - 1, UnsafeBufferPointer(positions), UnsafeBufferPointer(logProbabilities))
                 }
-                if let progress = options.progress,
+                if let progress,
                    !progress(SamplingProgress(phase: .sampling, completed: s + 1, total: steps)) {
                     draws.stoppedEarly = true
                     return
