@@ -2139,6 +2139,163 @@ typedef int32_t (*ik_draws_fn)(int64_t draw, const double* positions, size_t n_c
                                size_t n_dim, const double* log_prob, void* user_data);
 
 /* ------------------------------------------------------------------------------------------ */
+/* MCMC diagnostics (ik_mcmc_*)                                                               */
+/* ------------------------------------------------------------------------------------------ */
+
+/*
+ * Diagnostics of Markov chains: emcee's integrated autocorrelation time, ArviZ's bulk and tail
+ * effective sample sizes and rank-normalised split-R-hat (Vehtari et al. 2021, "Rank-
+ * normalization, folding, and localization: an improved R-hat", Bayesian Analysis 16:667),
+ * summaries, acceptance fractions and thinning. Pure functions of caller arrays: reentrant,
+ * no handles, nothing kept.
+ *
+ * Two row-major layouts, as the two reference libraries use them:
+ *  chain  emcee's get_chain() array (n_steps, n_walkers, n_dim): element (t, w, d), step t of
+ *         walker w, parameter d, is chain[(t * n_walkers + w) * n_dim + d]
+ *  draws  ArviZ's array (n_chains, n_draws, n_dim): element (c, i, d), draw i of chain c, is
+ *         draws[(c * n_draws + i) * n_dim + d]
+ * (A chain is passed as draws, with walkers as chains, after swapping its first two axes.)
+ * Every input value must be finite (IK_ERR_NONFINITE names the first element that is not, as
+ * "chain[t,w,d]" or "draws[c,i,d]"); a zero length is IK_ERR_DIMENSION, as is a product of
+ * lengths that overflows (IK_ERR_NO_MEMORY). Warnings are flags, never failures.
+ */
+
+/** The effective sample size that ik_mcmc_ess() computes (ArviZ's ess(method=...)). */
+enum ik_ess_method {
+    IK_ESS_BULK = 0,  /**< bulk ESS: of the rank-normalised split chains (ArviZ "bulk", default) */
+    IK_ESS_TAIL = 1,  /**< tail ESS: the smaller ESS of the indicators x <= q05 and x <= q95 of the
+                           split chains, q the 5% and 95% quantiles of all draws (ArviZ "tail") */
+    IK_ESS_MEAN = 2   /**< ESS of the mean: of the split chains as they are (ArviZ "mean") */
+};
+
+/**
+ * The normalised autocorrelation function of one series (emcee's autocorr.function_1d):
+ * rho_k = S_k / S_0 with S_k = sum_t (x_t - mean)(x_{t+k} - mean), k = 0 .. n - 1, by FFT.
+ *  x    n > 0 finite values, not all equal
+ *  out  n outputs (out[0] = 1)
+ * Errors: IK_ERR_INVALID_ARGUMENT (NULL), IK_ERR_DIMENSION (n = 0), IK_ERR_NONFINITE,
+ * IK_ERR_SINGULAR (constant x: no autocorrelation).
+ */
+ik_status_t ik_mcmc_autocorr_function(const double* x, size_t n, double* out);
+
+/**
+ * The integrated autocorrelation time of every parameter, as emcee's
+ * autocorr.integrated_time(chain, c, tol): the autocorrelation functions of the walkers are
+ * averaged (f), tau_M = 2 sum_{k<=M} f_k - 1, and tau = tau_M at Sokal's automatic window, the
+ * first M with M >= c tau_M. Agrees with emcee 3.1 to about 1e-13 relative.
+ *  chain          n_steps x n_walkers x n_dim (the chain layout above); n_steps >= 2; no walker
+ *                 may keep one parameter constant over the whole chain (IK_ERR_SINGULAR)
+ *  c              window factor, finite and > 0 (emcee's default 5)
+ *  tol            a chain shorter than tol * tau steps is flagged (emcee's default 50), finite
+ *                 and >= 0 (0: never flagged)
+ *  tau_out        n_dim outputs, in steps
+ *  too_short_out  n_dim flags (may be NULL): 1 where tol * tau > n_steps, i.e. where emcee raises
+ *                 AutocorrError ("the chain is shorter than 50 times the integrated
+ *                 autocorrelation time"); tau is written anyway. 0 elsewhere.
+ * Errors: IK_ERR_INVALID_ARGUMENT (NULL chain or tau_out, bad c or tol), IK_ERR_DIMENSION (a
+ * zero length, n_steps < 2), IK_ERR_NONFINITE, IK_ERR_SINGULAR (a constant walker).
+ */
+ik_status_t ik_mcmc_autocorr_time(const double* chain, size_t n_steps, size_t n_walkers,
+                                  size_t n_dim, double c, double tol, double* tau_out,
+                                  int32_t* too_short_out);
+
+/**
+ * The effective sample size of every parameter, as ArviZ's ess(draws[:, :, d], method=...):
+ * chains are split in halves (the middle draw of an odd n_draws is dropped), the
+ * autocorrelations of all chains combined (Vehtari et al. 2021, eq. 10) and summed with
+ * Geyer's initial monotone sequence; ESS = S / tau with S the number of split draws and tau at
+ * least 1 / log10(S). Draws that are all equal have ESS = S. Agrees with ArviZ 0.23 to about
+ * 1e-12 relative.
+ *  draws   n_chains x n_draws x n_dim (the draws layout above); n_chains >= 1, n_draws >= 4
+ *  method  IK_ESS_BULK, IK_ESS_TAIL or IK_ESS_MEAN
+ *  out     n_dim outputs
+ * Errors: IK_ERR_INVALID_ARGUMENT (NULL pointer, bad method), IK_ERR_DIMENSION (a zero length,
+ * n_draws < 4), IK_ERR_NONFINITE.
+ */
+ik_status_t ik_mcmc_ess(const double* draws, size_t n_chains, size_t n_draws, size_t n_dim,
+                        int32_t method, double* out);
+
+/**
+ * The rank-normalised split-R-hat of every parameter, as ArviZ's rhat(draws[:, :, d],
+ * method="rank"): the larger of the split-R-hat of the rank-normalised draws and of the
+ * rank-normalised folded draws |x - median|, where for m split chains of n draws
+ * R-hat = sqrt((B / W + n - 1) / n), B = n var(chain means), W = mean(chain variances).
+ * A parameter whose draws are all equal gives NaN (R-hat is undefined); one whose chains are
+ * each constant but differ gives +inf. Agrees with ArviZ 0.23 to about 1e-13 relative.
+ *  draws  n_chains x n_draws x n_dim; n_chains >= 2, n_draws >= 4
+ *  out    n_dim outputs
+ * Errors: IK_ERR_INVALID_ARGUMENT (NULL), IK_ERR_DIMENSION (a zero length, n_chains < 2,
+ * n_draws < 4), IK_ERR_NONFINITE.
+ */
+ik_status_t ik_mcmc_rhat(const double* draws, size_t n_chains, size_t n_draws, size_t n_dim,
+                         double* out);
+
+/**
+ * The highest-density interval of every parameter, as ArviZ's hdi(x, hdi_prob=prob) for a
+ * unimodal sample: of the n sorted values, with k = floor(prob n), the narrowest interval
+ * [x_(i), x_(i+k)] (the first on ties).
+ *  samples  n_samples x n_dim, row-major (a chain or draws array flattened, either layout)
+ *  prob     probability mass, 0 < prob < 1 (ArviZ's default 0.94)
+ *  out      n_dim x 2 outputs, row-major: out[2 d] lower, out[2 d + 1] upper bound of parameter d
+ * Errors: IK_ERR_INVALID_ARGUMENT (NULL, prob out of range), IK_ERR_DIMENSION, IK_ERR_NONFINITE.
+ */
+ik_status_t ik_mcmc_hdi(const double* samples, size_t n_samples, size_t n_dim, double prob,
+                        double* out);
+
+/**
+ * Summary statistics of every parameter over all draws of all chains (the columns of ArviZ's
+ * summary()). Each output holds n_dim values (quantiles and hdi more, as said) and may be
+ * NULL to skip it.
+ *  draws           n_chains x n_draws x n_dim; n_chains >= 1, n_draws >= 4
+ *  quantile_probs  n_q probabilities in [0, 1] (may be NULL when n_q = 0)
+ *  hdi_prob        mass of the highest-density interval, 0 < hdi_prob < 1 (ArviZ: 0.94)
+ *  mean            means
+ *  sd              standard deviations (ddof = 1)
+ *  quantiles       n_dim x n_q, row-major: numpy.quantile(x, quantile_probs) (linear
+ *                  interpolation between order statistics, numpy's default)
+ *  hdi             n_dim x 2, row-major (lower, upper), as ik_mcmc_hdi()
+ *  mcse_mean       Monte Carlo standard error of the mean, sd / sqrt(ESS of the mean)
+ *  ess_bulk        bulk ESS, ess_tail tail ESS (as ik_mcmc_ess())
+ *  rhat            R-hat as ik_mcmc_rhat(); NaN when n_chains = 1
+ * Errors: IK_ERR_INVALID_ARGUMENT (NULL draws, NULL quantile_probs with n_q > 0, a probability
+ * out of range), IK_ERR_DIMENSION (a zero length, n_draws < 4), IK_ERR_NONFINITE.
+ */
+ik_status_t ik_mcmc_summary(const double* draws, size_t n_chains, size_t n_draws, size_t n_dim,
+                            const double* quantile_probs, size_t n_q, double hdi_prob,
+                            double* mean, double* sd, double* quantiles, double* hdi,
+                            double* mcse_mean, double* ess_bulk, double* ess_tail, double* rhat);
+
+/**
+ * The acceptance fraction of every walker, estimated from its stored chain: the fraction of
+ * the n_steps - 1 transitions in which its position changed. For a continuous target (where
+ * an accepted move always moves) this is the sampler's acceptance rate over those steps;
+ * emcee's acceptance_fraction also counts the first step, from an initial state the chain
+ * does not hold.
+ *  chain  n_steps x n_walkers x n_dim (the chain layout), n_steps >= 2; NaN compares unequal
+ *  out    n_walkers outputs in [0, 1]
+ * Errors: IK_ERR_INVALID_ARGUMENT (NULL), IK_ERR_DIMENSION (a zero length, n_steps < 2).
+ */
+ik_status_t ik_mcmc_acceptance_fraction(const double* chain, size_t n_steps, size_t n_walkers,
+                                        size_t n_dim, double* out);
+
+/**
+ * Burn-in removal and thinning, as emcee's get_chain(discard=discard, thin=thin): keeps steps
+ * discard + thin - 1, discard + 2 thin - 1, ... < n_steps, *n_kept of them.
+ *  chain    n_steps x n_walkers x n_dim (the chain layout)
+ *  discard  steps to drop at the start
+ *  thin     keep every thin-th step, >= 1
+ *  out      *n_kept x n_walkers x n_dim outputs in the chain layout (the same memory is emcee's
+ *           flat=True array of *n_kept * n_walkers rows of n_dim); out_len >= that count. NULL
+ *           only computes *n_kept (to size out)
+ *  n_kept   the number of steps kept (> 0)
+ * Errors: IK_ERR_INVALID_ARGUMENT (NULL chain or n_kept, thin = 0), IK_ERR_DIMENSION (a zero
+ * length, nothing left: discard + thin - 1 >= n_steps, out_len too small).
+ */
+ik_status_t ik_mcmc_discard_thin(const double* chain, size_t n_steps, size_t n_walkers,
+                                 size_t n_dim, size_t discard, size_t thin, double* out,
+                                 size_t out_len, size_t* n_kept);
+
+/* ------------------------------------------------------------------------------------------ */
 /* The affine-invariant ensemble sampler (ik_ensemble_*)                                      */
 /* ------------------------------------------------------------------------------------------ */
 

@@ -70,8 +70,16 @@ public struct LeastSquaresFit {
     public var gradient: [Double] {
         let m = pointCount, n = parameterNames.count
         var g = [Double](repeating: 0, count: n)
-        for j in 0..<n {
-            for i in 0..<m { g[j] += solution.jacobian[i + j * m] * solution.residuals[i] }
+        guard m > 0, solution.jacobian.count >= m * n else { return g }
+        solution.jacobian.withUnsafeBufferPointer { jac in
+            solution.residuals.withUnsafeBufferPointer { r in
+                for j in 0..<n {
+                    let column = jac.baseAddress! + j * m
+                    var sum = 0.0
+                    for i in 0..<m { sum += column[i] * r[i] }
+                    g[j] = sum
+                }
+            }
         }
         return g
     }

@@ -186,3 +186,19 @@ __all__ += ["minimize", "root", "root_scalar", "OptimizeResult", "RootResults"]
 from .inference import LaplaceResult, Posterior, laplace  # noqa: E402
 
 __all__ += ["Posterior", "laplace", "LaplaceResult"]
+
+# MCMC diagnostics (emcee's autocorrelation time; ArviZ's ESS, R-hat, HDI and summary).
+from .diagnostics import (  # noqa: E402
+    AutocorrError,
+    acceptance_fraction,
+    autocorr_function,
+    autocorr_time,
+    discard_thin,
+    ess,
+    hdi,
+    rhat,
+    summary,
+)
+
+__all__ += ["autocorr_time", "autocorr_function", "AutocorrError", "ess", "rhat", "hdi",
+            "summary", "acceptance_fraction", "discard_thin"]

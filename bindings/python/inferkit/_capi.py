@@ -197,6 +197,11 @@ IK_SPACE_UNCONSTRAINED = 1
 IK_PHASE_WARMUP = 0
 IK_PHASE_SAMPLING = 1
 
+# enum ik_ess_method
+IK_ESS_BULK = 0
+IK_ESS_TAIL = 1
+IK_ESS_MEAN = 2
+
 
 # --------------------------------- types ----------------------------------
 
@@ -2234,6 +2239,119 @@ SIGNATURES = {
     ),
     # void ik_logprob_free(ik_logprob_t *logprob)
     "ik_logprob_free": (None, (ctypes.POINTER(ik_logprob_t),)),
+    # ik_status_t ik_mcmc_autocorr_function(const double *x, size_t n, double *out)
+    "ik_mcmc_autocorr_function": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_mcmc_autocorr_time(const double *chain, size_t n_steps, size_t n_walkers,
+    #     size_t n_dim, double c, double tol, double *tau_out, int32_t *too_short_out)
+    "ik_mcmc_autocorr_time": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_double,
+            ctypes.c_double,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_int32),
+        ),
+    ),
+    # ik_status_t ik_mcmc_ess(const double *draws, size_t n_chains, size_t n_draws, size_t n_dim,
+    #     int32_t method, double *out)
+    "ik_mcmc_ess": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_mcmc_rhat(const double *draws, size_t n_chains, size_t n_draws, size_t n_dim,
+    #     double *out)
+    "ik_mcmc_rhat": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_mcmc_hdi(const double *samples, size_t n_samples, size_t n_dim, double prob,
+    #     double *out)
+    "ik_mcmc_hdi": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_double,
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_mcmc_summary(const double *draws, size_t n_chains, size_t n_draws, size_t
+    #     n_dim, const double *quantile_probs, size_t n_q, double hdi_prob, double *mean, double
+    #     *sd, double *quantiles, double *hdi, double *mcse_mean, double *ess_bulk, double
+    #     *ess_tail, double *rhat)
+    "ik_mcmc_summary": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_double,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_mcmc_acceptance_fraction(const double *chain, size_t n_steps, size_t
+    #     n_walkers, size_t n_dim, double *out)
+    "ik_mcmc_acceptance_fraction": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_mcmc_discard_thin(const double *chain, size_t n_steps, size_t n_walkers,
+    #     size_t n_dim, size_t discard, size_t thin, double *out, size_t out_len, size_t *n_kept)
+    "ik_mcmc_discard_thin": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_size_t),
+        ),
+    ),
     # ik_status_t ik_ensemble_options_default(ik_ensemble_options_t *options)
     "ik_ensemble_options_default": (ik_status_t, (ctypes.POINTER(ik_ensemble_options_t),)),
     # ik_status_t ik_ensemble_create(const ik_logprob_t *logprob, size_t n_walkers, uint64_t seed,
@@ -2589,6 +2707,14 @@ FUNCTIONS = (
     "ik_logprob_constrain",
     "ik_logprob_unconstrain",
     "ik_logprob_free",
+    "ik_mcmc_autocorr_function",
+    "ik_mcmc_autocorr_time",
+    "ik_mcmc_ess",
+    "ik_mcmc_rhat",
+    "ik_mcmc_hdi",
+    "ik_mcmc_summary",
+    "ik_mcmc_acceptance_fraction",
+    "ik_mcmc_discard_thin",
     "ik_ensemble_options_default",
     "ik_ensemble_create",
     "ik_ensemble_run",
