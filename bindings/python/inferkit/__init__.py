@@ -202,3 +202,10 @@ from .diagnostics import (  # noqa: E402
 
 __all__ += ["autocorr_time", "autocorr_function", "AutocorrError", "ess", "rhat", "hdi",
             "summary", "acceptance_fraction", "discard_thin"]
+
+# MCMC samplers with emcee's call shapes: the affine-invariant ensemble sampler and random-walk
+# Metropolis (inferkit.moves holds StretchMove, DEMove and WalkMove).
+from . import moves  # noqa: E402
+from .sampling import EnsembleSampler, MetropolisSampler, State  # noqa: E402
+
+__all__ += ["EnsembleSampler", "MetropolisSampler", "State", "moves"]
