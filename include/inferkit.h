@@ -2318,8 +2318,9 @@ ik_status_t ik_mcmc_discard_thin(const double* chain, size_t n_steps, size_t n_w
  *  weight_m / sum). */
 typedef struct ik_ensemble_options_t {
     size_t struct_size;               /**< sizeof(ik_ensemble_options_t), set by ik_ensemble_options_default */
-    int32_t n_threads;                /**< threads evaluating each half-ensemble, 0 = all cores (default 1:
-                                           pays only for an expensive log p) */
+    int32_t n_threads;                /**< threads evaluating each half-ensemble (default 1); 0 = all cores
+                                           when it pays: each run times its first half-ensembles on
+                                           one thread and a cheap log p stays there */
     double stretch_weight;            /**< weight of the stretch move (default 1) */
     double stretch_a;                 /**< its scale a > 1 (default 2, emcee's StretchMove(a=2.0)) */
     double de_weight;                 /**< weight of the differential-evolution move (default 0) */

@@ -83,6 +83,28 @@ struct EnsembleSamplerTests {
         }
     }
 
+    /// threads = 0 ("all cores when it pays") gives the same chains as one thread, for a cheap
+    /// formula (which stays on one thread) and for an expensive closure (which is split).
+    @Test func automaticThreads() throws {
+        let p = target.precision
+        let slow = ClosureLogDensity(dimension: 10, values: { points, count, out in
+            for n in 0..<count {
+                var s = 0.0
+                for _ in 0..<400 {
+                    s = 0
+                    for i in 0..<10 { for j in 0..<10 { s += points[n * 10 + i] * p[i * 10 + j] * points[n * 10 + j] } }
+                }
+                out[n] = -0.5 * s
+            }
+        })
+        let moves: [(move: EnsembleMove, weight: Double)] = [(.stretch(), 1)]
+        for density in [try FormulaLogDensity(target.formula, params: target.names) as any LogDensity, slow] {
+            let one = try chain(seed: 9, threads: 1, moves: moves, density: density, steps: 40)
+            let automatic = try chain(seed: 9, threads: 0, moves: moves, density: density, steps: 40)
+            #expect(one.draws.values == automatic.draws.values ? true : false)
+        }
+    }
+
     /// run(n) then run(nil, m) equals one run of n + m; a state saved after n and restored in a
     /// new sampler continues bit for bit.
     @Test func continuationAndSavedState() throws {

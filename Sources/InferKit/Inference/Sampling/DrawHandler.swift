@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 // Draws streamed out of a run as they are made (the C layer's ik_draws_fn, Python's
 // incremental readers), and the one way a sampler evaluates log p at a batch of points across
 // threads.
@@ -35,4 +39,48 @@ func evaluateBatch(_ density: any LogDensity, points: UnsafeBufferPointer<Double
         }
     }
     for case let error? in errors { throw error }
+}
+
+/// Evaluates the batches of one run: with `threads` 0 ("all cores when it pays") it times the
+/// second batch on one thread and splits later batches across the cores only when a batch takes
+/// longer than `parallelThreshold` seconds (a cheap formula over 16 walkers takes microseconds,
+/// less than waking the threads); an explicit thread count is always used. The values do not
+/// depend on the choice, so neither do the chains.
+final class BatchEvaluator {
+    let density: any LogDensity
+    let dimension: Int
+    let threads: Int
+    let automatic: Bool
+    /// Seconds of one batch above which the automatic mode uses the cores.
+    static let parallelThreshold = 1e-4
+    private var calls = 0
+    private var parallel = false
+
+    /// An evaluator for `requested` threads (0 = automatic).
+    init(_ density: any LogDensity, requested: Int) {
+        self.density = density
+        dimension = density.dimension
+        automatic = requested == 0
+        threads = Parallel.threads(requested: requested)
+        parallel = !automatic
+    }
+
+    /// log p of `count` points (count × dimension, row-major) into `values`.
+    func evaluate(_ points: UnsafeBufferPointer<Double>, count: Int, into values: UnsafeMutableBufferPointer<Double>) throws {
+        if threads <= 1 || (automatic && calls >= 2 && !parallel) {
+            try evaluateBatch(density, points: points, count: count, dimension: dimension, into: values, threads: 1)
+            return
+        }
+        if automatic && calls < 2 {
+            calls += 1
+            var start = timespec(), end = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &start)
+            try evaluateBatch(density, points: points, count: count, dimension: dimension, into: values, threads: 1)
+            clock_gettime(CLOCK_MONOTONIC, &end)
+            let seconds = Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) * 1e-9
+            if calls == 2 { parallel = seconds > Self.parallelThreshold }
+            return
+        }
+        try evaluateBatch(density, points: points, count: count, dimension: dimension, into: values, threads: threads)
+    }
 }

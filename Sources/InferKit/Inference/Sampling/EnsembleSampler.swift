@@ -15,8 +15,8 @@ public struct EnsembleOptions {
     /// The moves and their weights; each step uses one, chosen with probability weight / total
     /// (emcee's `moves=[(move, weight), ...]`). Default: the stretch move alone.
     public var moves: [(move: EnsembleMove, weight: Double)] = [(.stretch(), 1)]
-    /// Threads evaluating each half-ensemble, 0 = all cores. Pays only when log p is expensive
-    /// (a posterior with many data points); a log p called concurrently must allow it.
+    /// Threads evaluating each half-ensemble; 0 = all cores when it pays (measured on the first
+    /// batches: a cheap formula stays on one thread). A log p called concurrently must allow it.
     public var threads = 1
     /// Keep every `thin`-th step: a run of n steps makes n × thin steps and stores n (emcee's
     /// `thin_by`).
@@ -198,13 +198,13 @@ public final class EnsembleSampler {
             throw InferKitError.invalidArgument(
                 "the initial state is missing and there is no previous run to continue: give the walkers' starting positions")
         }
-        let threads = Parallel.threads(requested: options.threads)
+        let evaluator = BatchEvaluator(density, requested: options.threads)
         draws.values.reserveCapacity((draws.drawCount + steps) * n * d)
         draws.logProbability.reserveCapacity((draws.drawCount + steps) * n)
         try BLASThreads.singleThreaded {
             for s in 0..<steps {
                 for t in 0..<options.thin {
-                    try step(threads: threads, names: names)
+                    try step(evaluator, names: names)
                     if t == options.thin - 1 {
                         for w in 0..<n where accepted[w] { draws.acceptedCount[w] += 1 }
                     }
@@ -223,7 +223,7 @@ public final class EnsembleSampler {
     }
 
     /// One step of the whole ensemble: choose the move, split, update both halves.
-    private func step(threads: Int, names: [String]) throws {
+    private func step(_ evaluator: BatchEvaluator, names: [String]) throws {
         let n = walkerCount, d = dimension
         let moveIndex: Int
         if cumulativeWeights.count == 1 {
@@ -254,8 +254,7 @@ public final class EnsembleSampler {
                 factors[i] = context.propose(move, x: positions.baseAddress! + w * d,
                                              y: proposals.baseAddress! + i * d, stream: &streams[w])
             }
-            try evaluateBatch(density, points: UnsafeBufferPointer(proposals), count: count, dimension: d,
-                              into: proposalLogProbabilities, threads: threads)
+            try evaluator.evaluate(UnsafeBufferPointer(proposals), count: count, into: proposalLogProbabilities)
             for i in 0..<count {
                 let w = order[active.lowerBound + i]
                 let lp = proposalLogProbabilities[i]
