@@ -2352,7 +2352,7 @@ typedef struct ik_ensemble_t ik_ensemble_t;
  *  ensemble  receives the handle (NULL on failure)
  * Errors: IK_ERR_INVALID_ARGUMENT (NULL or freed logprob, NULL ensemble, n_walkers < 2 n_dim,
  * an option out of range naming it, e.g. a walk subset larger than half the walkers, a move that
- * needs 4 walkers, every weight 0).
+ * needs 4 walkers, every weight 0), IK_ERR_NO_MEMORY (n_walkers x (n_dim + 1) > 2^27).
  */
 ik_status_t ik_ensemble_create(const ik_logprob_t* logprob, size_t n_walkers, uint64_t seed,
                                const ik_ensemble_options_t* options, ik_ensemble_t** ensemble);
@@ -2369,8 +2369,9 @@ ik_status_t ik_ensemble_create(const ik_logprob_t* logprob, size_t n_walkers, ui
  * differ from the sampler's), IK_ERR_NONFINITE (NaN/inf in initial naming walker and parameter;
  * log p NaN or +inf at a start or a proposal, naming the walker and step), IK_ERR_SINGULAR (the
  * initial walkers are not linearly independent: emcee's condition-number test, > 1e8),
- * IK_ERR_CALLBACK (the log-probability or draws callback returned non-zero). After an error
- * mid-run the steps stored so far stay.
+ * IK_ERR_CALLBACK (the log-probability or draws callback returned non-zero), IK_ERR_NO_MEMORY
+ * (the chain would hold more than 2^31 values). After an error mid-run the steps stored so far
+ * stay.
  */
 ik_status_t ik_ensemble_run(ik_ensemble_t* ensemble, const double* initial, size_t n_walkers,
                             size_t n_dim, size_t n_steps);
@@ -2497,7 +2498,8 @@ typedef struct ik_metropolis_t ik_metropolis_t;
  * Errors: IK_ERR_INVALID_ARGUMENT (NULL pointers, n_draws 0, an option out of range naming it,
  * proposal_cov not symmetric positive definite, a chain whose log p is -inf at its start),
  * IK_ERR_DIMENSION (n_chains 0, n_dim differs from logprob's), IK_ERR_NONFINITE (NaN/inf in
- * initial or proposal_cov; log p NaN or +inf, naming the chain and iteration), IK_ERR_CALLBACK.
+ * initial or proposal_cov; log p NaN or +inf, naming the chain and iteration), IK_ERR_CALLBACK,
+ * IK_ERR_NO_MEMORY (n_draws x n_chains x n_dim > 2^31, or n_chains x n_dim^2 > 2^27).
  */
 ik_status_t ik_metropolis_sample(const ik_logprob_t* logprob, const double* initial,
                                  size_t n_chains, size_t n_dim, size_t n_draws, uint64_t seed,

@@ -164,7 +164,9 @@ struct EnsembleSamplerTests {
         let density = try FormulaLogDensity(target.formula, params: target.names)
         #expect(samplingError { _ = try EnsembleSampler(density: density, walkerCount: 19, seed: 1) }
                 == .invalidArgument("walkers is 19 but the ensemble sampler needs at least 2 x 10 = 20 walkers (twice the number of parameters)"))
+        #expect(samplingError { _ = try EnsembleSampler(density: density, walkerCount: 1 << 40, seed: 1) }?.message.contains("the walkers would need") == true)
         let sampler = try EnsembleSampler(density: density, walkerCount: 20, seed: 1)
+        #expect(samplingError { try sampler.run(initial: target.ball(20), steps: Int.max) }?.message.contains("longer than the 2^31 steps") == true)
         #expect(samplingError { try sampler.run(initial: target.ball(20), steps: 0) } == .invalidArgument("steps is 0: run at least one step"))
         #expect(samplingError { try sampler.run(initial: nil, steps: 5) }?.message.contains("no previous run to continue") == true)
         #expect(samplingError { try sampler.run(initial: [1, 2, 3], steps: 5) }

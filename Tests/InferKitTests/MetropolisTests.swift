@@ -85,6 +85,7 @@ struct MetropolisTests {
         let density = try FormulaLogDensity("-0.5*(a^2 + b^2)", params: ["a", "b"])
         #expect(samplingError { _ = try Metropolis.sample(density, initial: [0, 0], draws: 0, seed: 1) }
                 == .invalidArgument("draws is 0: take at least one draw"))
+        #expect(samplingError { _ = try Metropolis.sample(density, initial: [0, 0], draws: 1 << 40, seed: 1) }?.message.contains("the draws would need") == true)
         #expect(samplingError { _ = try Metropolis.sample(density, initial: [0, 0, 1], draws: 5, seed: 1) }?.message.contains("not a whole number") == true)
         #expect(samplingError { _ = try Metropolis.sample(density, initial: [0, 0, 1, .infinity], draws: 5, seed: 1) }
                 == .nonFinite("the initial position of chain 1, parameter 'b' is inf"))

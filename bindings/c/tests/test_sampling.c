@@ -349,7 +349,10 @@ static void test_ensemble_bad_inputs(void) {
     o.thin = 0;
     CHECK_ERR(ik_ensemble_create(lp, NW, 1, &o, &e), IK_ERR_INVALID_ARGUMENT, "options->thin is 0");
 
+    CHECK_ERR(ik_ensemble_create(lp, (size_t)1 << 40, 1, NULL, &e), IK_ERR_NO_MEMORY, "the walkers would need");
     CHECK_OK(ik_ensemble_create(lp, NW, 1, NULL, &e));
+    CHECK_ERR(ik_ensemble_run(e, start, NW, NDIM, (size_t)1 << 40), IK_ERR_NO_MEMORY, "steps is 1099511627776");
+    CHECK_ERR(ik_ensemble_run(e, start, NW, NDIM, (size_t)1 << 28), IK_ERR_NO_MEMORY, "the chain would need");
     CHECK_ERR(ik_ensemble_run(NULL, start, NW, NDIM, 10), IK_ERR_INVALID_ARGUMENT, "ensemble is NULL");
     CHECK_ERR(ik_ensemble_run(e, start, NW, NDIM, 0), IK_ERR_INVALID_ARGUMENT, "steps is 0");
     CHECK_ERR(ik_ensemble_run(e, start, NW + 1, NDIM, 10), IK_ERR_DIMENSION, "n_walkers is 17 but the sampler has 16");
@@ -463,6 +466,7 @@ static void test_metropolis_bad_inputs(void) {
     CHECK_ERR(ik_metropolis_sample(lp, start, 0, NDIM, 10, 1, NULL, &r), IK_ERR_DIMENSION, "n_chains is 0");
     CHECK_ERR(ik_metropolis_sample(lp, start, 2, 4, 10, 1, NULL, &r), IK_ERR_DIMENSION, "n_dim is 4");
     CHECK_ERR(ik_metropolis_sample(lp, start, 2, NDIM, 0, 1, NULL, &r), IK_ERR_INVALID_ARGUMENT, "draws is 0");
+    CHECK_ERR(ik_metropolis_sample(lp, start, 2, NDIM, (size_t)1 << 40, 1, NULL, &r), IK_ERR_NO_MEMORY, "the draws would need");
     ik_metropolis_options_default(&o);
     o.proposal_cov = badcov;
     CHECK_ERR(ik_metropolis_sample(lp, start, 2, NDIM, 10, 1, &o, &r), IK_ERR_INVALID_ARGUMENT, "proposalCovariance is not positive definite");

@@ -13,6 +13,23 @@ import Glibc
 public typealias MCMCDrawHandler = (_ draw: Int, _ positions: UnsafeBufferPointer<Double>,
                                     _ logProbabilities: UnsafeBufferPointer<Double>) throws -> Void
 
+/// The most values a sampler stores (positions of all kept draws): 2^31 doubles, 16 GiB.
+let maximumStoredValues = 1 << 31
+
+/// The most values of one working array of a sampler (walkers' positions, chains' covariance
+/// factors): 2^27 doubles, 1 GiB.
+let maximumWorkspaceValues = 1 << 27
+
+/// Throws `outOfMemory` unless a × b × c values (naming `what`) fit `limit` (2^31 or 2^27).
+func requireStorable(_ a: Int, _ b: Int, _ c: Int, _ what: String, limit: Int = maximumStoredValues) throws {
+    let (ab, o1) = a.multipliedReportingOverflow(by: b)
+    let (abc, o2) = ab.multipliedReportingOverflow(by: c)
+    guard !o1, !o2, abc <= limit else {
+        throw InferKitError.outOfMemory(
+            "\(what) would need \(a) x \(b) x \(c) values, more than the \(limit == maximumStoredValues ? "2^31" : "2^27") a sampler allows")
+    }
+}
+
 /// log p at a batch of points, in one `values` call per chunk. With one thread the whole batch is
 /// one call (a formula runs vectorised over all of it); with more, the points are cut into
 /// `min(count, threads)` contiguous chunks evaluated concurrently by `Parallel.forEach`. Each

@@ -104,6 +104,7 @@ public final class EnsembleSampler {
                 "walkers is \(walkerCount) but the ensemble sampler needs at least 2 x \(d) = \(Swift.max(2, 2 * d)) walkers (twice the number of parameters)")
         }
         try options.validate(complement: walkerCount / 2)
+        try requireStorable(walkerCount, d + 1, 1, "the walkers", limit: maximumWorkspaceValues)
         self.density = density
         self.walkerCount = walkerCount
         self.seed = seed
@@ -166,6 +167,10 @@ public final class EnsembleSampler {
     public func run(initial: [Double]?, steps: Int) throws {
         guard steps >= 1 else { throw InferKitError.invalidArgument("steps is \(steps): run at least one step") }
         let n = walkerCount, d = dimension
+        guard steps <= maximumStoredValues - draws.drawCount else {
+            throw InferKitError.outOfMemory("steps is \(steps): the chain would be longer than the 2^31 steps a sampler stores")
+        }
+        try requireStorable(draws.drawCount + steps, n, d, "the chain")
         let names = density.parameterNames
         if let initial {
             guard initial.count == n * d else {

@@ -94,6 +94,8 @@ public enum Metropolis {
             throw InferKitError.outOfMemory("draws x thin + warmup overflows")
         }
         let chains = initial.count / d
+        try requireStorable(drawCount, chains, d, "the draws")
+        try requireStorable(chains, d, d, "the chains' jumping covariances", limit: maximumWorkspaceValues)
         for (index, v) in initial.enumerated() where !v.isFinite {
             throw InferKitError.nonFinite("the initial position of chain \(index / d), parameter '\(names[index % d])' is \(describe(v))")
         }
