@@ -67,6 +67,30 @@ struct MetropolisTests {
         #expect(streamed == fixed.draws.values ? true : false)
     }
 
+    /// A run's final state resumes exactly: sample(120) then resume(180) equals sample(300).
+    @Test func savedStateResumes() throws {
+        let density = try FormulaLogDensity(target.formula, params: target.names)
+        var o = MetropolisOptions()
+        o.warmup = 250
+        o.thin = 2
+        let whole = try Metropolis.sample(density, initial: startingPoints(3), draws: 300, seed: 6, options: o)
+        let part = try Metropolis.sample(density, initial: startingPoints(3), draws: 120, seed: 6, options: o)
+        #expect(part.state.count == 3 + 3 * (10 + 1 + 100 + 1 + 5))
+        o.threads = 2
+        let rest = try Metropolis.resume(density, state: part.state, draws: 180, options: o)
+        #expect(rest.draws.values == Array(whole.draws.values[(120 * 3 * 10)...]) ? true : false)
+        #expect(rest.draws.logProbability == Array(whole.draws.logProbability[(120 * 3)...]) ? true : false)
+        #expect(rest.state == whole.state && rest.proposalCovariance == whole.proposalCovariance)
+        var bad = part.state
+        bad[0] = 3
+        #expect(samplingError { _ = try Metropolis.resume(density, state: bad, draws: 5) }?.message.contains("not a saved Metropolis state") == true)
+        #expect(samplingError { _ = try Metropolis.resume(density, state: Array(part.state.dropLast()), draws: 5) }?.message.contains("words but 3 chains of 10 parameters need") == true)
+        let other = try FormulaLogDensity("-a^2", params: ["a"])
+        #expect(samplingError { _ = try Metropolis.resume(other, state: part.state, draws: 5) }
+                == .dimensionMismatch("the state is of 10 parameters but the log-probability has 1"))
+        #expect(samplingError { _ = try Metropolis.resume(density, state: part.state, draws: 0) } == .invalidArgument("draws is 0: take at least one draw"))
+    }
+
     /// The progress handler sees both phases and can stop the run, which keeps the draws so far.
     @Test func progressAndStop() throws {
         let density = try FormulaLogDensity("-0.5*(a^2 + b^2)", params: ["a", "b"])

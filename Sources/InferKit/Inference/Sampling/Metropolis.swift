@@ -54,6 +54,9 @@ public struct MetropolisResult {
     public var acceptanceFraction: [Double]
     /// Acceptance fraction of each chain during warm-up.
     public var warmupAcceptanceFraction: [Double]
+    /// The chains' state at the end of the run (positions, log-probabilities, frozen jumping
+    /// distributions, random streams), for `Metropolis.resume`.
+    public var state: [UInt64]
 }
 
 /// Random-walk Metropolis-Hastings over several independent chains.
@@ -115,18 +118,68 @@ public enum Metropolis {
                     "chain \(c) starts outside the support: its log-probability is -inf at its initial position; start every chain where the density is positive")
             }
         }
+        return try run(density, storage: storage, warmup: options.warmup, draws: drawCount, options: options)
+    }
+
+    /// Continues the chains of a state saved by `MetropolisResult.state` with its frozen jumping
+    /// distributions for `draws` more kept draws (no warm-up: `options.warmup` and the adaptation
+    /// and proposal options are ignored; thin, threads and the handlers apply). The draws equal
+    /// those an uninterrupted run would have made next, bit for bit.
+    ///
+    /// Throws `invalidArgument` for draws < 1, thin < 1 or threads < 0 and for a state that is not
+    /// a saved Metropolis state or is corrupt; `dimensionMismatch` when its dimension is not the
+    /// density's or its length is wrong; and the errors of `sample` during the run.
+    public static func resume(_ density: any LogDensity, state: [UInt64], draws drawCount: Int,
+                              options: MetropolisOptions = MetropolisOptions()) throws -> MetropolisResult {
+        let d = density.dimension
+        guard drawCount >= 1 else { throw InferKitError.invalidArgument("draws is \(drawCount): take at least one draw") }
+        guard options.thin >= 1 else { throw InferKitError.invalidArgument("thin is \(options.thin): it must be >= 1") }
+        guard options.threads >= 0 else { throw InferKitError.invalidArgument("threads is \(options.threads): it must be >= 0 (0 for all cores)") }
+        guard state.count >= 3, state[0] == MetropolisStorage.stateTag else {
+            throw InferKitError.invalidArgument("the state is not a saved Metropolis state (its first word is not the Metropolis tag)")
+        }
+        guard state[2] == UInt64(d) else {
+            throw InferKitError.dimensionMismatch("the state is of \(state[2]) parameters but the log-probability has \(d)")
+        }
+        guard state[1] >= 1, state[1] <= UInt64(maximumWorkspaceValues) else {
+            throw InferKitError.invalidArgument("the state is corrupt: it has \(state[1]) chains")
+        }
+        let chains = Int(state[1])
+        guard state.count == MetropolisStorage.stateSize(chains: chains, dimension: d) else {
+            throw InferKitError.dimensionMismatch(
+                "the state has \(state.count) words but \(chains) chains of \(d) parameters need \(MetropolisStorage.stateSize(chains: chains, dimension: d))")
+        }
+        guard !drawCount.multipliedReportingOverflow(by: options.thin).overflow else {
+            throw InferKitError.outOfMemory("draws x thin overflows")
+        }
+        try requireStorable(drawCount, chains, d, "the draws")
+        try requireStorable(chains, d, d, "the chains' jumping covariances", limit: maximumWorkspaceValues)
+        let storage = MetropolisStorage(chains: chains, dimension: d, draws: drawCount, seed: 0,
+                                        initialFactor: [Double](repeating: 0, count: d * d))
+        try storage.restore(state)
+        return try run(density, storage: storage, warmup: 0, draws: drawCount, options: options)
+    }
+
+    /// The iterations of a run from the storage's state: `warmup` adapting ones, then
+    /// draws × thin sampling ones.
+    static func run(_ density: any LogDensity, storage: MetropolisStorage, warmup: Int, draws drawCount: Int,
+                    options: MetropolisOptions) throws -> MetropolisResult {
+        let d = storage.dimension, chains = storage.chains
+        let names = density.parameterNames
+        let threads = Parallel.threads(requested: options.threads)
+        let total = drawCount * options.thin
         let rule = ProposalAdaptation(covariance: options.adaptCovariance, scale: options.adaptScale,
                                       targetAcceptance: options.targetAcceptance, regularization: options.regularization,
                                       start: Swift.max(100, 10 * d))
-        let run = MetropolisRun(density: density, storage: storage, rule: rule, warmup: options.warmup, thin: options.thin,
+        let run = MetropolisRun(density: density, storage: storage, rule: rule, warmup: warmup, thin: options.thin,
                                 names: names)
-        let iterations = options.warmup + total
+        let iterations = warmup + total
         let groups = Parallel.workers(chunks: chains, threads: threads)
         var done = 0, stopped = false, kept = 0
         try BLASThreads.singleThreaded {
             while done < iterations {
                 // Blocks never straddle the end of warm-up, so the freeze happens between blocks.
-                let limit = done < options.warmup ? options.warmup : iterations
+                let limit = done < warmup ? warmup : iterations
                 let end = Swift.min(limit, done + block)
                 var failures = [(iteration: Int, chain: Int, error: Error)?](repeating: nil, count: groups)
                 failures.withUnsafeMutableBufferPointer { f in
@@ -138,11 +191,11 @@ public enum Metropolis {
                 if let first = failures.compactMap({ $0 }).min(by: { ($0.iteration, $0.chain) < ($1.iteration, $1.chain) }) {
                     throw first.error
                 }
-                if end == options.warmup && options.adaptCovariance && options.warmup >= rule.start {
+                if end == warmup && options.adaptCovariance && warmup >= rule.start {
                     for c in 0..<chains { storage.adaptiveState(c).refactor(regularization: options.regularization) }
                 }
                 // Kept draws made in this block, streamed in draw order.
-                let nowKept = Swift.max(0, end - options.warmup) / options.thin
+                let nowKept = Swift.max(0, end - warmup) / options.thin
                 if let handler = options.draws {
                     for k in kept..<nowKept {
                         try handler(k, UnsafeBufferPointer(rebasing: storage.drawValues[(k * chains * d)..<((k + 1) * chains * d)]),
@@ -152,7 +205,7 @@ public enum Metropolis {
                 kept = nowKept
                 done = end
                 if let progress = options.progress,
-                   !progress(SamplingProgress(phase: done <= options.warmup ? .warmup : .sampling, completed: done, total: iterations)) {
+                   !progress(SamplingProgress(phase: done <= warmup ? .warmup : .sampling, completed: done, total: iterations)) {
                     stopped = done < iterations
                     break
                 }
@@ -168,11 +221,12 @@ public enum Metropolis {
         covariance.withUnsafeMutableBufferPointer { out in
             for c in 0..<chains { storage.adaptiveState(c).proposalCovariance(into: out.baseAddress! + c * d * d) }
         }
-        let sampling = Swift.max(0, done - options.warmup), warm = Swift.min(done, options.warmup)
+        let sampling = Swift.max(0, done - warmup), warm = Swift.min(done, warmup)
         return MetropolisResult(
             draws: result, proposalCovariance: covariance,
             acceptanceFraction: storage.samplingAccepted.map { sampling > 0 ? Double($0) / Double(sampling) : 0 },
-            warmupAcceptanceFraction: storage.warmupAccepted.map { warm > 0 ? Double($0) / Double(warm) : 0 })
+            warmupAcceptanceFraction: storage.warmupAccepted.map { warm > 0 ? Double($0) / Double(warm) : 0 },
+            state: storage.state())
     }
 
     /// The upper Cholesky factor (column-major) of the initial jumping covariance.
@@ -246,6 +300,52 @@ final class MetropolisStorage: @unchecked Sendable {
                   candidates, logScales, drawValues, drawLogProbabilities] { b.deallocate() }
         for b in [counts, keptAccepted, samplingAccepted, warmupAccepted] { b.deallocate() }
         streams.deallocate()
+    }
+
+    /// Marks a saved Metropolis state ("IKMETRO" and format version 1).
+    static let stateTag: UInt64 = 0x494B_4D45_5452_4F01
+
+    /// Words of a saved state: 3 + chains (d + 1 + d² + 1 + 5).
+    static func stateSize(chains: Int, dimension d: Int) -> Int { 3 + chains * (d + 1 + d * d + 1 + 5) }
+
+    /// [tag, chains, d, positions, log-probabilities, jumping factors (chains × d × d), log
+    /// scales (bit patterns), random streams (5 words each)].
+    func state() -> [UInt64] {
+        var out: [UInt64] = [Self.stateTag, UInt64(chains), UInt64(dimension)]
+        out.reserveCapacity(Self.stateSize(chains: chains, dimension: dimension))
+        for v in positions { out.append(v.bitPattern) }
+        for v in logProbabilities { out.append(v.bitPattern) }
+        for v in factors { out.append(v.bitPattern) }
+        for v in logScales { out.append(v.bitPattern) }
+        for s in streams { out.append(contentsOf: s.state) }
+        return out
+    }
+
+    /// Loads a checked-size state from `state()`; `invalidArgument` when it is corrupt.
+    func restore(_ state: [UInt64]) throws {
+        let d = dimension
+        var offset = 3
+        func doubles(_ into: UnsafeMutableBufferPointer<Double>) {
+            for i in 0..<into.count { into[i] = Double(bitPattern: state[offset + i]) }
+            offset += into.count
+        }
+        doubles(positions); doubles(logProbabilities); doubles(factors); doubles(logScales)
+        for c in 0..<chains {
+            guard let s = RandomStream(state: Array(state[offset..<(offset + 5)])) else {
+                throw InferKitError.invalidArgument("the state is corrupt: the random stream of chain \(c) is invalid")
+            }
+            streams[c] = s
+            offset += 5
+        }
+        for i in 0..<(chains * d) where !positions[i].isFinite {
+            throw InferKitError.invalidArgument("the state is corrupt: the position of chain \(i / d) is not finite")
+        }
+        for c in 0..<chains where logProbabilities[c].isNaN || logProbabilities[c] == .infinity || !logScales[c].isFinite {
+            throw InferKitError.invalidArgument("the state is corrupt: chain \(c) has log-probability \(logProbabilities[c])")
+        }
+        for i in 0..<factors.count where !factors[i].isFinite {
+            throw InferKitError.invalidArgument("the state is corrupt: a jumping factor of chain \(i / (d * d)) is not finite")
+        }
     }
 
     /// Chain c's adaptive state.
