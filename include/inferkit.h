@@ -2530,6 +2530,27 @@ ik_status_t ik_metropolis_acceptance_fraction(const ik_metropolis_t* result, dou
 /** Each chain's frozen jumping covariance, n_chains x n_dim x n_dim (row-major per chain). */
 ik_status_t ik_metropolis_proposal_cov(const ik_metropolis_t* result, double* out, size_t len);
 
+/** The number of 64-bit words of the run's final state into *size:
+ *  3 + n_chains (n_dim^2 + n_dim + 7). */
+ik_status_t ik_metropolis_state_size(const ik_metropolis_t* result, size_t* size);
+
+/** The chains' state at the end of the run (positions and log p as IEEE bit patterns, the frozen
+ *  jumping distributions, every random stream) into buf (len >= ik_metropolis_state_size), for
+ *  ik_metropolis_resume. */
+ik_status_t ik_metropolis_save_state(const ik_metropolis_t* result, uint64_t* buf, size_t len);
+
+/**
+ * Continues the chains of a saved state for n_draws more kept draws with their frozen jumping
+ * distributions: the draws equal those the uninterrupted run would have made next, bit for bit.
+ * No warm-up: of the options only thin, n_threads, progress and draws apply (NULL: defaults).
+ * Errors: IK_ERR_INVALID_ARGUMENT (NULL pointers, n_draws 0, not a saved Metropolis state or
+ * corrupt), IK_ERR_DIMENSION (len is not the state's size, n_dim differs from logprob's), and
+ * those of ik_metropolis_sample during the run.
+ */
+ik_status_t ik_metropolis_resume(const ik_logprob_t* logprob, const uint64_t* state, size_t len,
+                                 size_t n_draws, const ik_metropolis_options_t* options,
+                                 ik_metropolis_t** result);
+
 /** Releases a result; NULL is a no-op. */
 void ik_metropolis_free(ik_metropolis_t* result);
 

@@ -158,6 +158,41 @@ public func ik_metropolis_proposal_cov(_ result: OpaquePointer?, _ out: UnsafeMu
     }
 }
 
+@_cdecl("ik_metropolis_state_size")
+public func ik_metropolis_state_size(_ result: OpaquePointer?, _ size: UnsafeMutablePointer<Int>?) -> Int32 {
+    guarded {
+        let r = try metropolisBox(result).result
+        try requireNonNull(size, "size").pointee = r.state.count
+    }
+}
+
+@_cdecl("ik_metropolis_save_state")
+public func ik_metropolis_save_state(_ result: OpaquePointer?, _ buf: UnsafeMutablePointer<UInt64>?, _ len: Int) -> Int32 {
+    guarded {
+        let state = try metropolisBox(result).result.state
+        let b = try requireNonNull(buf, "buf")
+        try requireLength(try length(len, "len"), state.count, "buf", "the Metropolis state")
+        for i in 0..<state.count { b[i] = state[i] }
+    }
+}
+
+@_cdecl("ik_metropolis_resume")
+public func ik_metropolis_resume(_ logprob: OpaquePointer?, _ state: UnsafePointer<UInt64>?, _ len: Int, _ nDraws: Int,
+                                 _ options: UnsafePointer<ik_metropolis_options_t>?,
+                                 _ result: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    guarded {
+        let out = try requireNonNull(result, "result")
+        out.pointee = nil
+        let density = try logProbHandle(logprob).density
+        let words = try requireNonNull(state, "state")
+        let n = try length(len, "len")
+        let draws = try length(nDraws, "n_draws")
+        let o = try metropolisOptions(options, dimension: density.dimension)
+        let r = try Metropolis.resume(density, state: Array(UnsafeBufferPointer(start: words, count: n)), draws: draws, options: o)
+        HandleTable.shared.publish(MetropolisBox(r), into: out)
+    }
+}
+
 @_cdecl("ik_metropolis_free")
 public func ik_metropolis_free(_ result: OpaquePointer?) {
     HandleTable.shared.release(result.map { UnsafeRawPointer($0) }, as: MetropolisBox.self)

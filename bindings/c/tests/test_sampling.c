@@ -452,6 +452,44 @@ static void test_metropolis(void) {
     ik_logprob_free(lp);
 }
 
+static void test_metropolis_resume(void) {
+    ik_logprob_t* lp = formula_logprob();
+    ik_metropolis_options_t o;
+    ik_metropolis_t *whole = NULL, *part = NULL, *rest = NULL;
+    double start[3 * NDIM], dw[3 * 300 * NDIM], dr[3 * 180 * NDIM];
+    size_t size = 0, c;
+    uint64_t* state;
+    ball(start, 3 * NDIM, 4u, 0.0, 0.5);
+    ik_metropolis_options_default(&o);
+    o.n_warmup = 250;
+    o.thin = 2;
+    CHECK_OK(ik_metropolis_sample(lp, start, 3, NDIM, 300, 6, &o, &whole));
+    CHECK_OK(ik_metropolis_sample(lp, start, 3, NDIM, 120, 6, &o, &part));
+    CHECK_OK(ik_metropolis_state_size(part, &size));
+    CHECK(size == 3 + 3 * (NDIM * NDIM + NDIM + 7));
+    state = (uint64_t*)malloc(size * sizeof(uint64_t));
+    CHECK_ERR(ik_metropolis_save_state(part, state, size - 1), IK_ERR_DIMENSION, "buf has room for");
+    CHECK_OK(ik_metropolis_save_state(part, state, size));
+    o.n_threads = 2;
+    CHECK_OK(ik_metropolis_resume(lp, state, size, 180, &o, &rest));
+    CHECK_OK(ik_metropolis_draws(whole, dw, sizeof dw / sizeof dw[0]));
+    CHECK_OK(ik_metropolis_draws(rest, dr, sizeof dr / sizeof dr[0]));
+    for (c = 0; c < 3; c++)
+        CHECK_MSG(memcmp(dr + c * 180 * NDIM, dw + (c * 300 + 120) * NDIM, 180 * NDIM * sizeof(double)) == 0,
+                  "resumed Metropolis chain == the uninterrupted one's continuation");
+    ik_metropolis_free(rest);
+    rest = NULL;
+    CHECK_ERR(ik_metropolis_resume(lp, state, size - 1, 10, NULL, &rest), IK_ERR_DIMENSION, "words but 3 chains of 3 parameters need");
+    CHECK_ERR(ik_metropolis_resume(lp, NULL, size, 10, NULL, &rest), IK_ERR_INVALID_ARGUMENT, "state is NULL");
+    CHECK_ERR(ik_metropolis_resume(lp, state, size, 0, NULL, &rest), IK_ERR_INVALID_ARGUMENT, "draws is 0");
+    state[0] = 5;
+    CHECK_ERR(ik_metropolis_resume(lp, state, size, 10, NULL, &rest), IK_ERR_INVALID_ARGUMENT, "not a saved Metropolis state");
+    CHECK(rest == NULL);
+    free(state);
+    ik_metropolis_free(whole); ik_metropolis_free(part);
+    ik_logprob_free(lp);
+}
+
 static void test_metropolis_bad_inputs(void) {
     ik_logprob_t* lp = formula_logprob();
     target_t t = {0, 0, 0};
@@ -508,6 +546,7 @@ int main(void) {
     test_ensemble_callbacks();
     test_ensemble_bad_inputs();
     test_metropolis();
+    test_metropolis_resume();
     test_metropolis_bad_inputs();
     return ik_test_summary("test_sampling");
 }

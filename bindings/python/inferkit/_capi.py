@@ -2545,6 +2545,37 @@ SIGNATURES = {
             ctypes.c_size_t,
         ),
     ),
+    # ik_status_t ik_metropolis_state_size(const ik_metropolis_t *result, size_t *size)
+    "ik_metropolis_state_size": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_metropolis_t),
+            ctypes.POINTER(ctypes.c_size_t),
+        ),
+    ),
+    # ik_status_t ik_metropolis_save_state(const ik_metropolis_t *result, uint64_t *buf, size_t
+    #     len)
+    "ik_metropolis_save_state": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_metropolis_t),
+            ctypes.POINTER(ctypes.c_uint64),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_metropolis_resume(const ik_logprob_t *logprob, const uint64_t *state, size_t
+    #     len, size_t n_draws, const ik_metropolis_options_t *options, ik_metropolis_t **result)
+    "ik_metropolis_resume": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_logprob_t),
+            ctypes.POINTER(ctypes.c_uint64),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.POINTER(ik_metropolis_options_t),
+            ctypes.POINTER(ctypes.POINTER(ik_metropolis_t)),
+        ),
+    ),
     # void ik_metropolis_free(ik_metropolis_t *result)
     "ik_metropolis_free": (None, (ctypes.POINTER(ik_metropolis_t),)),
 }
@@ -2737,6 +2768,9 @@ FUNCTIONS = (
     "ik_metropolis_log_prob",
     "ik_metropolis_acceptance_fraction",
     "ik_metropolis_proposal_cov",
+    "ik_metropolis_state_size",
+    "ik_metropolis_save_state",
+    "ik_metropolis_resume",
     "ik_metropolis_free",
 )
 

@@ -340,6 +340,7 @@ class MetropolisSampler:
         self.target_acceptance = float(target_acceptance)
         self.n_threads = _threads(n_threads, log_prob_fn)
         self._result = None
+        self._state = None
 
     def __del__(self, _free=lib.ik_metropolis_free):
         handle = getattr(self, "_result", None)
@@ -350,13 +351,71 @@ class MetropolisSampler:
     def run(self, initial, nsteps, nwarmup=1000, thin=1, progress=False):
         """Runs one chain per row of ``initial`` ((nchains, ndim), or (ndim,) for one chain):
         ``nwarmup`` adapting iterations, then ``nsteps`` kept draws (``nsteps * thin``
-        iterations). Returns self."""
+        iterations). ``initial`` None continues the last run's chains (or a state given to
+        ``set_state``) with their frozen jumping distributions, no warm-up: the new draws are
+        those an uninterrupted run would have made. Returns self."""
+        if initial is None:
+            return self._resume(nsteps, thin, progress)
         start = np.ascontiguousarray(initial, dtype=np.float64)
         if start.ndim == 1:
             start = start.reshape(1, -1)
         if start.ndim != 2 or start.shape[1] != self.ndim:
             raise DimensionError(f"initial has shape {np.shape(initial)} but the sampler has {self.ndim} parameters: "
                                  f"pass (nchains, {self.ndim})")
+        o = self._options(nwarmup, thin)
+        bar = _Progress(progress, max(int(nwarmup), 0) + max(int(nsteps), 0) * max(int(thin), 1), "metropolis")
+        o.progress = bar.callback
+        handle = _METROPOLIS_P()
+        try:
+            status = lib.ik_metropolis_sample(self._lp.handle, _pointer(start), start.shape[0], self.ndim,
+                                              max(int(nsteps), 0), self.seed, ctypes.byref(o), ctypes.byref(handle))
+        finally:
+            bar.close()
+        return self._adopt(status, handle)
+
+    def _resume(self, nsteps, thin, progress):
+        state = self._state if self._state is not None else (self.get_state() if self._result else None)
+        if state is None:
+            raise InvalidArgumentError("initial is None but there is no previous run (or set_state) to continue")
+        o = self._options(0, thin)
+        bar = _Progress(progress, max(int(nsteps), 0) * max(int(thin), 1), "metropolis")
+        o.progress = bar.callback
+        handle = _METROPOLIS_P()
+        try:
+            status = lib.ik_metropolis_resume(self._lp.handle, state.ctypes.data_as(ctypes.POINTER(ctypes.c_uint64)),
+                                              state.size, max(int(nsteps), 0), ctypes.byref(o), ctypes.byref(handle))
+        finally:
+            bar.close()
+        return self._adopt(status, handle)
+
+    def _adopt(self, status, handle):
+        self._lp.check(status)
+        if self._result:
+            lib.ik_metropolis_free(self._result)
+        self._result = handle
+        self._state = None
+        info = _capi.ik_metropolis_info_t()
+        info.struct_size = ctypes.sizeof(info)
+        check(lib.ik_metropolis_info(handle, ctypes.byref(info)))
+        self.nchains, self.ndraws, self.stopped = info.n_chains, info.n_draws, bool(info.stopped)
+        return self
+
+    def get_state(self):
+        """The chains' state at the end of the last run as a uint64 array (positions, log p,
+        frozen jumping distributions, random streams): ``set_state`` and ``run(None, n)``
+        continue it bit for bit, in this sampler or another of the same log-probability."""
+        self._need()
+        n = ctypes.c_size_t()
+        check(lib.ik_metropolis_state_size(self._result, ctypes.byref(n)))
+        out = np.empty(n.value, dtype=np.uint64)
+        check(lib.ik_metropolis_save_state(self._result, out.ctypes.data_as(ctypes.POINTER(ctypes.c_uint64)), out.size))
+        return out
+
+    def set_state(self, state):
+        """The state the next ``run(None, nsteps)`` continues (checked when it runs)."""
+        self._state = np.ascontiguousarray(state, dtype=np.uint64).reshape(-1)
+
+    def _options(self, nwarmup, thin):
         o = _capi.ik_metropolis_options_t()
         check(lib.ik_metropolis_options_default(ctypes.byref(o)))
         o.n_warmup = int(nwarmup)
@@ -368,23 +427,7 @@ class MetropolisSampler:
             o.proposal_cov = _pointer(self._cov)
         o.proposal_scale = self.scale
         o.n_threads = self.n_threads
-        bar = _Progress(progress, max(int(nwarmup), 0) + max(int(nsteps), 0) * max(int(thin), 1), "metropolis")
-        o.progress = bar.callback
-        handle = _METROPOLIS_P()
-        try:
-            status = lib.ik_metropolis_sample(self._lp.handle, _pointer(start), start.shape[0], self.ndim,
-                                              max(int(nsteps), 0), self.seed, ctypes.byref(o), ctypes.byref(handle))
-        finally:
-            bar.close()
-        self._lp.check(status)
-        if self._result:
-            lib.ik_metropolis_free(self._result)
-        self._result = handle
-        info = _capi.ik_metropolis_info_t()
-        info.struct_size = ctypes.sizeof(info)
-        check(lib.ik_metropolis_info(handle, ctypes.byref(info)))
-        self.nchains, self.ndraws, self.stopped = info.n_chains, info.n_draws, bool(info.stopped)
-        return self
+        return o
 
     def _need(self):
         if not self._result:
@@ -422,3 +465,6 @@ class MetropolisSampler:
         out = np.empty((self.nchains, self.ndim, self.ndim))
         check(lib.ik_metropolis_proposal_cov(self._result, _pointer(out), out.size))
         return out
+
+    save_state = get_state
+    restore_state = set_state

@@ -325,3 +325,25 @@ def test_metropolis_reproducible_callable_and_bad_inputs():
         inferkit.MetropolisSampler(2, lambda p: 0.0 if p[0] > 0 else -np.inf).run([[1, 0], [-1, 0]], 10)
     with pytest.raises(ZeroDivisionError):
         inferkit.MetropolisSampler(2, lambda p: 1 / 0).run([0, 0], 10)
+
+
+def test_metropolis_resumes_exactly():
+    def sampler():
+        return inferkit.MetropolisSampler(10, FORMULA, params=NAMES, seed=6)
+    whole = sampler().run(ball(3), 300, nwarmup=250, thin=2)
+    part = sampler().run(ball(3), 120, nwarmup=250, thin=2)
+    state = part.get_state()
+    assert state.dtype == np.uint64 and state.size == 3 + 3 * (100 + 10 + 7)
+    part.run(None, 180, thin=2)           # continues its own last run
+    np.testing.assert_array_equal(part.get_chain(), whole.get_chain()[:, 120:])
+    other = sampler()
+    other.set_state(state)
+    other.run(None, 180, thin=2)
+    np.testing.assert_array_equal(other.get_chain(), whole.get_chain()[:, 120:])
+    np.testing.assert_array_equal(other.proposal_cov, whole.proposal_cov)
+    with pytest.raises(inferkit.InvalidArgumentError, match="no previous run"):
+        sampler().run(None, 10)
+    bad = sampler()
+    bad.set_state(state[:-1])
+    with pytest.raises(inferkit.DimensionError, match="words but 3 chains of 10 parameters need"):
+        bad.run(None, 10)
