@@ -2381,6 +2381,10 @@ ik_status_t ik_ensemble_run(ik_ensemble_t* ensemble, const double* initial, size
 ik_status_t ik_ensemble_set_progress(ik_ensemble_t* ensemble, ik_sampling_progress_fn fn,
                                      void* user_data);
 
+/** Replaces the thinning of the next runs (options->thin at creation; emcee's per-run thin_by):
+ *  each stored step is the last of `thin` steps. IK_ERR_INVALID_ARGUMENT for thin < 1. */
+ik_status_t ik_ensemble_set_thin(ik_ensemble_t* ensemble, int64_t thin);
+
 /** Summary of a sampler. Set info->struct_size = sizeof(ik_ensemble_info_t) before the call. */
 typedef struct ik_ensemble_info_t {
     size_t struct_size;      /**< sizeof(ik_ensemble_info_t), set by the caller */

@@ -129,6 +129,17 @@ public func ik_ensemble_set_progress(_ ensemble: OpaquePointer?, _ fn: ik_sampli
     guarded { try ensembleBox(ensemble).sampler.progress = samplingProgress(fn, userData) }
 }
 
+@_cdecl("ik_ensemble_set_thin")
+public func ik_ensemble_set_thin(_ ensemble: OpaquePointer?, _ thin: Int64) -> Int32 {
+    guarded {
+        let s = try ensembleBox(ensemble).sampler
+        guard thin >= 1, thin <= Int64(Int32.max) else {
+            throw ArgumentError(status: .invalidArgument, message: "thin is \(thin): it must be >= 1")
+        }
+        s.thin = Int(thin)
+    }
+}
+
 @_cdecl("ik_ensemble_info")
 public func ik_ensemble_info(_ ensemble: OpaquePointer?, _ info: UnsafeMutablePointer<ik_ensemble_info_t>?) -> Int32 {
     guarded {

@@ -379,6 +379,12 @@ static void test_ensemble_bad_inputs(void) {
     info.struct_size = 1;
     CHECK_ERR(ik_ensemble_info(e, &info), IK_ERR_INVALID_ARGUMENT, "info->struct_size is 1");
     CHECK_ERR(ik_ensemble_n_steps(e, NULL), IK_ERR_INVALID_ARGUMENT, "n_steps is NULL");
+    CHECK_ERR(ik_ensemble_set_thin(e, 0), IK_ERR_INVALID_ARGUMENT, "thin is 0");
+    CHECK_OK(ik_ensemble_set_thin(e, 3));
+    CHECK_OK(ik_ensemble_run(e, NULL, NW, NDIM, 4));
+    info.struct_size = sizeof info;
+    CHECK_OK(ik_ensemble_info(e, &info));
+    CHECK(info.n_steps == 14 && info.total_steps == 22);
     ik_ensemble_free(e);
     CHECK_ERR(ik_ensemble_n_steps(e, &i), IK_ERR_INVALID_ARGUMENT, "is not a live ik_ensemble_t");
     ik_ensemble_free(NULL);

@@ -2388,6 +2388,8 @@ SIGNATURES = {
             ctypes.c_void_p,
         ),
     ),
+    # ik_status_t ik_ensemble_set_thin(ik_ensemble_t *ensemble, int64_t thin)
+    "ik_ensemble_set_thin": (ik_status_t, (ctypes.POINTER(ik_ensemble_t), ctypes.c_int64,)),
     # ik_status_t ik_ensemble_info(const ik_ensemble_t *ensemble, ik_ensemble_info_t *info)
     "ik_ensemble_info": (
         ik_status_t,
@@ -2750,6 +2752,7 @@ FUNCTIONS = (
     "ik_ensemble_create",
     "ik_ensemble_run",
     "ik_ensemble_set_progress",
+    "ik_ensemble_set_thin",
     "ik_ensemble_info",
     "ik_ensemble_n_steps",
     "ik_ensemble_chain",

@@ -188,11 +188,13 @@ class EnsembleSampler:
     # -- running ---------------------------------------------------------------------------
 
     def run_mcmc(self, initial_state, nsteps, progress=False, **kwargs):
-        """Makes ``nsteps`` steps from ``initial_state`` ((nwalkers, ndim), an emcee/inferkit
+        """Makes ``nsteps`` stored steps from ``initial_state`` ((nwalkers, ndim), an emcee/inferkit
         State, or None to continue from the last one) and appends them to the chain; returns
-        the final :class:`State`. ``progress=True`` shows a progress bar (tqdm if installed)."""
-        if kwargs.get("thin_by", 1) != 1 or kwargs.get("thin", 1) != 1:
-            raise InvalidArgumentError("thin_by is not supported per run: thin on reading with get_chain(thin=...)")
+        the final :class:`State`. ``thin_by=k`` makes k steps per stored one (emcee's);
+        ``progress=True`` shows a progress bar (tqdm if installed)."""
+        thin_by = int(kwargs.get("thin_by", kwargs.get("thin", 1)))
+        if thin_by < 1:
+            raise InvalidArgumentError(f"thin_by is {thin_by}: it must be >= 1")
         unknown = set(kwargs) - {"thin_by", "thin", "store", "skip_initial_state_check", "tune"}
         if unknown:
             raise TypeError(f"run_mcmc() got unexpected keyword arguments {sorted(unknown)}")
@@ -207,6 +209,7 @@ class EnsembleSampler:
                                      f"{self.nwalkers} walkers of {self.ndim} parameters")
         bar = _Progress(progress, max(nsteps, 0), "sampling")
         check(lib.ik_ensemble_set_progress(self._handle, bar.callback, None))
+        check(lib.ik_ensemble_set_thin(self._handle, thin_by))
         try:
             status = lib.ik_ensemble_run(self._handle, _pointer(start), self.nwalkers, self.ndim, max(nsteps, 0))
         finally:
@@ -216,8 +219,12 @@ class EnsembleSampler:
         return self.get_last_sample()
 
     def sample(self, initial_state, iterations=1, progress=False, **kwargs):
-        """emcee's generator form, simplified: runs ``iterations`` steps and yields the final State."""
-        yield self.run_mcmc(initial_state, iterations, progress=progress, **kwargs)
+        """emcee's generator form: yields the :class:`State` after every stored step (each
+        ``thin_by`` steps); ``initial_state`` None continues."""
+        state = initial_state
+        for i in range(int(iterations)):
+            state = self.run_mcmc(state if i == 0 else None, 1, **kwargs)
+            yield state
 
     def reset(self):
         """Forgets the chain and acceptance counts; the walkers keep their state (emcee's reset)."""

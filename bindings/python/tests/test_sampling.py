@@ -347,3 +347,27 @@ def test_metropolis_resumes_exactly():
     bad.set_state(state[:-1])
     with pytest.raises(inferkit.DimensionError, match="words but 3 chains of 10 parameters need"):
         bad.run(None, 10)
+
+
+def test_thin_by_and_sample_generator_like_emcee():
+    def sampler():
+        return inferkit.EnsembleSampler(8, 2, "-0.5*(a^2 + b^2)", seed=9)
+    plain = sampler()
+    plain.run_mcmc(ball(8, 2), 60)
+    thinned = sampler()
+    thinned.run_mcmc(ball(8, 2), 20, thin_by=3)
+    assert thinned.iteration == 20
+    np.testing.assert_array_equal(thinned.get_chain(), plain.get_chain()[2::3])
+    thinned.run_mcmc(None, 5)              # thin_by applies per run (here 1 again), as emcee's
+    assert thinned.iteration == 25
+    e = emcee.EnsembleSampler(8, 2, lambda p: -0.5 * p @ p)
+    e.run_mcmc(ball(8, 2), 20, thin_by=3)
+    assert e.iteration == thinned.iteration - 5 and e.get_chain().shape == thinned.get_chain()[:20].shape
+    # sample() yields a State after every step and fills the chain as run_mcmc does.
+    gen = sampler()
+    states = list(gen.sample(ball(8, 2), iterations=60))
+    assert len(states) == 60 and gen.iteration == 60
+    np.testing.assert_array_equal(gen.get_chain(), plain.get_chain())
+    np.testing.assert_array_equal(states[-1].coords, plain.get_chain()[-1])
+    with pytest.raises(inferkit.InvalidArgumentError, match="thin_by is 0"):
+        gen.run_mcmc(None, 5, thin_by=0)

@@ -78,6 +78,9 @@ public final class EnsembleSampler {
     /// The progress handler of the next runs (initially `options.progress`); may be replaced
     /// between runs.
     public var progress: SamplingProgressHandler?
+    /// Steps per stored step of the next runs (initially `options.thin`; emcee's per-run
+    /// `thin_by`); values below 1 are treated as 1.
+    public var thin: Int
 
     let dimension: Int
     let positions: UnsafeMutableBufferPointer<Double>
@@ -124,6 +127,7 @@ public final class EnsembleSampler {
         streams = .allocate(capacity: n + 1)
         for k in 0...n { streams.initializeElement(at: k, to: RandomStream(seed: seed, stream: UInt64(k))) }
         progress = options.progress
+        thin = options.thin
         var total = 0.0
         cumulativeWeights = options.moves.map { total += $0.weight; return total }
     }
@@ -208,9 +212,10 @@ public final class EnsembleSampler {
         draws.logProbability.reserveCapacity((draws.drawCount + steps) * n)
         try BLASThreads.singleThreaded {
             for s in 0..<steps {
-                for t in 0..<options.thin {
+                let thin = Swift.max(1, self.thin)
+                for t in 0..<thin {
                     try step(evaluator, names: names)
-                    if t == options.thin - 1 {
+                    if t == thin - 1 {
                         for w in 0..<n where accepted[w] { draws.acceptedCount[w] += 1 }
                     }
                 }
