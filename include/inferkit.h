@@ -1719,398 +1719,6 @@ const char* ik_root_result_message(const ik_root_result_t* result);
 void ik_root_result_free(ik_root_result_t* result);
 
 /* ------------------------------------------------------------------------------------------ */
-/* Posteriors, Laplace's method and log-probabilities (ik_posterior_*, ik_laplace*,           */
-/* ik_logprob_*)                                                                              */
-/* ------------------------------------------------------------------------------------------ */
-
-/*
- * A posterior is built from a model of data (an ik_model_t: a formula or a callback model),
- * the data and a likelihood; priors are set per parameter by name:
- *
- *   log p(theta | y) = sum_i l(f(x_i; theta), y_i, sigma_i; eta) + sum_j log pi_j(theta_j)
- *                      (+ a caller's joint log-prior)
- *
- * Its parameters are the model's (in its order) followed by the likelihood's own (eta: a free
- * noise scale, a free Student-t nu, the extra names of a log-likelihood formula or callback).
- * A parameter without a prior has the flat improper prior on its natural support (the real
- * line, or (0, inf) for a scale or nu). Every built-in likelihood and prior is a normalised
- * density (-1/2 log 2 pi - log sigma_i, -log y_i! and the priors' constants included), so that
- * the Laplace evidence is the marginal likelihood when every prior is proper. Outside the
- * support log p is -INFINITY.
- *
- * A log-probability (ik_logprob_t) is what the samplers draw from: a posterior (in its own
- * parameters, or in an unconstrained space), a formula of the parameters with its exact
- * gradient, or a caller's callback.
- *
- * Threads: distinct handles are independent. A posterior or log-probability handle only reads
- * its state when it is evaluated, so ik_posterior_log_prob, ik_logprob_eval and
- * ik_logprob_grad may be called on one handle from several threads at once as long as its
- * callbacks (model, log-likelihood, log-prior, log-probability) allow it; functions that change
- * a handle (ik_posterior_set_*) and _free must not run concurrently with anything else on it.
- * Callbacks are called on the thread that called InferKit, or, when a sampler runs on several
- * threads, from InferKit's worker threads, possibly concurrently for different points: a
- * callback must then be thread-safe (or the sampler run with one thread). A callback that
- * returns non-zero aborts the call, which fails with IK_ERR_CALLBACK.
- */
-
-/** Likelihoods of ik_posterior_create(). Values are fixed forever and never reused. */
-enum ik_likelihood {
-    IK_LIKELIHOOD_GAUSSIAN = 0,             /**< l = -1/2 ((y - f)/sigma)^2 - log sigma - 1/2 log 2 pi,
-                                                 sigma the given absolute errors (required) */
-    IK_LIKELIHOOD_GAUSSIAN_FREE_SIGMA = 1,  /**< as Gaussian with sigma_i = s sigma_i (sigma given:
-                                                 relative errors) or sigma_i = s (sigma NULL), s > 0
-                                                 a free parameter named options->scale_name */
-    IK_LIKELIHOOD_POISSON = 2,              /**< counts y in {0, 1, ...} with rate f >= 0:
-                                                 l = y log f - f - log y!; sigma must be NULL */
-    IK_LIKELIHOOD_STUDENT_T = 3,            /**< Student's t with nu degrees of freedom (options->nu,
-                                                 or free) and scale sigma (absolute, required):
-                                                 robust to outliers */
-    IK_LIKELIHOOD_STUDENT_T_FREE_SIGMA = 4, /**< Student's t with a free scale s as for
-                                                 IK_LIKELIHOOD_GAUSSIAN_FREE_SIGMA (s comes before a
-                                                 free nu among the parameters) */
-    IK_LIKELIHOOD_FORMULA = 5,              /**< options->log_likelihood: a per-point formula of f (the
-                                                 model value), y, s (sigma_i, 1 when sigma is NULL)
-                                                 and further names, which become free parameters in
-                                                 order of appearance; exact derivatives */
-    IK_LIKELIHOOD_CALLBACK = 6              /**< options->log_likelihood_fn (ik_loglik_fn), with
-                                                 options->n_log_likelihood_params free parameters;
-                                                 derivatives by central differences */
-};
-
-/** Prior kinds of ik_posterior_set_prior(), with the meaning of its arguments a and b. */
-enum ik_prior {
-    IK_PRIOR_UNIFORM = 0,     /**< 1/(b - a) on [a, b], both finite, a < b */
-    IK_PRIOR_NORMAL = 1,      /**< N(mean a, sigma b^2), b > 0 */
-    IK_PRIOR_LOGNORMAL = 2,   /**< log theta ~ N(a, b^2) for theta > 0, b > 0 */
-    IK_PRIOR_HALFNORMAL = 3,  /**< 2 N(0, a^2) on theta >= 0, a > 0 (b is ignored) */
-    IK_PRIOR_LOGUNIFORM = 4,  /**< 1/(theta log(b/a)) on [a, b], 0 < a < b < inf (Jeffreys' prior
-                                   for a scale, made proper) */
-    IK_PRIOR_FLAT = 5         /**< density 1 on [a, b] (-INFINITY / INFINITY allowed): improper
-                                   unless both are finite, and never normalised; restricts a
-                                   support without shaping it */
-};
-
-/**
- * A caller's per-point log-likelihood (IK_LIKELIHOOD_CALLBACK): writes
- * out[i] = l(f_i, y_i, s_i; eta) for the n_points points and returns 0 (non-zero aborts with
- * IK_ERR_CALLBACK). -INFINITY for a point means "impossible".
- *  f      the model's values, n_points
- *  y, s   the observations and sigma_i (1 when sigma was NULL), n_points each
- *  eta    the likelihood's own n_eta parameters
- * Threads: see the section's introduction.
- */
-typedef int32_t (*ik_loglik_fn)(const double* f, const double* y, const double* s, size_t n_points,
-                                const double* eta, size_t n_eta, double* out, void* user_data);
-
-/**
- * A caller's log-probability at many points in one call (so that an interpreted caller can
- * vectorise): points is n_points x n_dim, row-major; writes values[0..n_points) and returns 0
- * (non-zero aborts with IK_ERR_CALLBACK). -INFINITY means outside the support; NaN and
- * +INFINITY are errors that the samplers report. Threads: see the section's introduction.
- */
-typedef int32_t (*ik_logprob_fn)(const double* points, size_t n_points, size_t n_dim,
-                                 double* values, void* user_data);
-
-/**
- * A caller's log-probability and its gradient at one point p (n_dim values): writes *value and
- * gradient[0..n_dim) and returns 0 (non-zero aborts with IK_ERR_CALLBACK).
- */
-typedef int32_t (*ik_logprob_grad_fn)(const double* p, size_t n_dim, double* value,
-                                      double* gradient, void* user_data);
-
-/** Options of ik_posterior_create(). Fill with ik_posterior_options_default(). */
-typedef struct ik_posterior_options_t {
-    size_t struct_size;               /**< sizeof(ik_posterior_options_t), set by
-                                           ik_posterior_options_default */
-    double nu;                        /**< Student-t: the fixed degrees of freedom (default 4), > 0 */
-    int32_t nu_free;                  /**< Student-t: 1 makes nu a free parameter named nu_name
-                                           (then nu is ignored); default 0 */
-    const char* scale_name;           /**< free-sigma likelihoods: the name of the scale parameter
-                                           (NULL, the default: "sigma") */
-    const char* nu_name;              /**< the name of a free nu (NULL, the default: "nu") */
-    const char* log_likelihood;       /**< IK_LIKELIHOOD_FORMULA: the per-point formula, e.g.
-                                           "-abs(f - y)/b - log(2*b)" (Laplace noise with free
-                                           scale b); default NULL */
-    ik_loglik_fn log_likelihood_fn;   /**< IK_LIKELIHOOD_CALLBACK: the function; default NULL */
-    void* log_likelihood_data;        /**< its user_data */
-    const char* const* log_likelihood_params; /**< its n_log_likelihood_params parameter names,
-                                           or NULL for "eta0", "eta1", ... */
-    size_t n_log_likelihood_params;   /**< number of the callback's own parameters (may be 0) */
-} ik_posterior_options_t;
-
-/** Fill *options with the defaults (and struct_size). */
-ik_status_t ik_posterior_options_default(ik_posterior_options_t* options);
-
-/** Opaque posterior. Free with ik_posterior_free(). */
-typedef struct ik_posterior_t ik_posterior_t;
-
-/**
- * A posterior of `model`'s parameters given data.
- *  model       a compiled formula or callback model with n_inputs inputs. The posterior keeps
- *              its own copy of a formula (the model handle may be freed afterwards); a callback
- *              model's functions and user_data must stay valid while the posterior lives.
- *  x           n_points x n_inputs, row-major, finite (NULL when n_inputs is 0)
- *  n_points    >= 1
- *  n_inputs    must equal the model's number of inputs
- *  y           n_points finite observations (whole numbers >= 0 for Poisson)
- *  sigma       n_points values > 0, or NULL where the likelihood allows it (free-sigma
- *              likelihoods, Poisson (required NULL), formula and callback likelihoods)
- *  likelihood  IK_LIKELIHOOD_*
- *  options     NULL for defaults
- *  posterior   receives the handle (NULL on failure); every parameter starts with the flat
- *              prior on its natural support
- * The data are copied. Errors: IK_ERR_INVALID_ARGUMENT (NULL pointers, bad likelihood or
- * option, sigma <= 0, sigma missing for a known-sigma likelihood or given for Poisson, Poisson
- * counts negative or not whole, nu <= 0, a likelihood parameter named like a model parameter),
- * IK_ERR_DIMENSION (n_points 0, n_inputs differs from the model's), IK_ERR_NONFINITE (NaN/inf
- * in x, y or sigma, naming the element), IK_ERR_PARSE (a log-likelihood formula that does not
- * parse).
- */
-ik_status_t ik_posterior_create(const ik_model_t* model, const double* x, size_t n_points,
-                                size_t n_inputs, const double* y, const double* sigma,
-                                int32_t likelihood, const ik_posterior_options_t* options,
-                                ik_posterior_t** posterior);
-
-/**
- * Sets the prior of parameter `param_name` to `kind` (IK_PRIOR_*) with arguments a and b (see
- * enum ik_prior), replacing its previous one. A prior also restricts the support (a log-normal
- * prior makes a parameter positive). On failure the posterior is unchanged. Errors:
- * IK_ERR_INVALID_ARGUMENT (NULL pointers, a name that is not a parameter (the message lists
- * them), a bad kind, invalid arguments such as a sigma <= 0 or lower >= upper, a prior whose
- * support misses the (0, inf) of a scale or nu), IK_ERR_NONFINITE (a NaN argument).
- */
-ik_status_t ik_posterior_set_prior(ik_posterior_t* posterior, const char* param_name, int32_t kind,
-                                   double a, double b);
-
-/**
- * Adds a caller's joint log-prior over several parameters, a formula of (some of) the
- * posterior's parameter names, e.g. "-0.5*((A - 2*B)/0.1)^2" (exact derivatives), replacing a
- * previous custom log-prior. Laplace's evidence takes it to be a normalised density and says so.
- * Errors: IK_ERR_PARSE, IK_ERR_INVALID_ARGUMENT (a name that is not a parameter).
- */
-ik_status_t ik_posterior_set_log_prior_formula(ik_posterior_t* posterior, const char* expression);
-
-/**
- * Adds a caller's joint log-prior function, as ik_posterior_set_log_prior_formula: `fn` is
- * called with n_points = 1 and n_dim = the posterior's number of parameters; `grad` (or NULL:
- * central differences) returns the value and the gradient.
- */
-ik_status_t ik_posterior_set_log_prior_callback(ik_posterior_t* posterior, ik_logprob_fn fn,
-                                                ik_logprob_grad_fn grad, void* user_data);
-
-/** The number of parameters (the model's, then the likelihood's own) into *n_params. */
-ik_status_t ik_posterior_n_params(const ik_posterior_t* posterior, size_t* n_params);
-
-/**
- * Copies the name of parameter `index` (< n_params) with its NUL into out[0..len).
- * IK_ERR_DIMENSION when len is too short (the message gives the length needed).
- */
-ik_status_t ik_posterior_param_name(const ik_posterior_t* posterior, size_t index, char* out,
-                                    size_t len);
-
-/**
- * log p(theta | y) (up to the evidence) at p (n = n_params finite values) into *value, and its
- * gradient into gradient[0..n) unless gradient is NULL (exact for formula models with built-in
- * or formula likelihoods; by differences where a callback is involved). Outside the support
- * *value is -INFINITY and the gradient 0 (IK_OK). Errors: IK_ERR_DIMENSION (n differs from
- * n_params), IK_ERR_NONFINITE (NaN/inf in p), IK_ERR_CALLBACK.
- */
-ik_status_t ik_posterior_log_prob(const ik_posterior_t* posterior, const double* p, size_t n,
-                                  double* value, double* gradient);
-
-/** Releases a posterior; NULL is a no-op. Log-probabilities made from it stay valid. */
-void ik_posterior_free(ik_posterior_t* posterior);
-
-/** Options of ik_laplace(). Fill with ik_laplace_options_default(). */
-typedef struct ik_laplace_options_t {
-    size_t struct_size;                   /**< sizeof(ik_laplace_options_t), set by
-                                               ik_laplace_options_default */
-    int32_t method;                       /**< -1 (default): IK_MINIMIZE_NEWTON when the Hessian is
-                                               exact (formula models), IK_MINIMIZE_LBFGSB within the
-                                               supports otherwise, a Newton run that stops short or
-                                               next to a support's edge being finished by L-BFGS-B;
-                                               or an IK_MINIMIZE_* method */
-    const ik_minimize_options_t* minimize; /**< the optimiser's options (tolerances on -log p and
-                                               its gradient, budgets, progress), or NULL for defaults */
-} ik_laplace_options_t;
-
-/** Fill *options with the defaults (and struct_size). */
-ik_status_t ik_laplace_options_default(ik_laplace_options_t* options);
-
-/** Opaque result of ik_laplace(). Free with ik_laplace_result_free(). */
-typedef struct ik_laplace_result_t ik_laplace_result_t;
-
-/**
- * Laplace's method (MacKay 2003, ch. 27): maximises log p from p0 to the MAP theta*, then
- * approximates the posterior by N(theta*, H^-1) with H = -nabla^2 log p(theta*) (exact for
- * formula models), and the evidence by log Z = log p(theta*) + (n/2) log 2 pi - 1/2 log det H.
- * For a Gaussian likelihood with known sigma and flat priors -log p is chi2/2 plus a constant:
- * the covariance is the full-Hessian covariance of ik_nlls_fit with IK_SIGMA_ABSOLUTE
- * (options.laplace = 1), which equals its Gauss-Newton covariance (J^T W J)^-1 (scipy's
- * curve_fit with absolute_sigma) up to the term sum_i r_i/sigma_i d^2 f_i of the residuals.
- *  posterior  the posterior
- *  p0, n      n = n_params finite starting values with log p(p0) finite
- *  options    NULL for defaults
- *  result     receives the handle (NULL on failure)
- * Returns IK_OK whenever a result exists, also when the optimiser did not converge or the
- * covariance cannot be computed (read info.converged, info.has_covariance and the issue).
- * Errors: IK_ERR_INVALID_ARGUMENT (NULL pointers, bad method or option, p0 outside a prior's
- * support or where log p is -inf, naming the parameter and value), IK_ERR_DIMENSION (n differs
- * from n_params), IK_ERR_NONFINITE (NaN/inf in p0), IK_ERR_CALLBACK.
- */
-ik_status_t ik_laplace(const ik_posterior_t* posterior, const double* p0, size_t n,
-                       const ik_laplace_options_t* options, ik_laplace_result_t** result);
-
-/** Summary of a Laplace result. Set info->struct_size = sizeof(ik_laplace_info_t) first. */
-typedef struct ik_laplace_info_t {
-    size_t struct_size;          /**< sizeof(ik_laplace_info_t), set by the caller */
-    size_t n_params;             /**< number of parameters */
-    int32_t status;              /**< the optimiser's IK_MINIMIZE_* status */
-    int32_t converged;           /**< 1 when the optimiser converged */
-    int32_t has_covariance;      /**< 1 when H is positive definite and the MAP not at an edge */
-    int32_t evidence_is_proper;  /**< 1 when every prior is proper and there is no custom
-                                      log-prior: log_evidence is then a marginal likelihood */
-    int64_t issue_param;         /**< index of the parameter the covariance issue names, -1 if none */
-    int64_t iterations;          /**< the optimiser's accepted steps */
-    int64_t nfev;                /**< evaluations of log p */
-    double log_posterior;        /**< log p(theta*) */
-    double log_evidence;         /**< the Laplace log evidence, NaN without a covariance */
-} ik_laplace_info_t;
-
-/** The summary into *info (info->struct_size must be sizeof(ik_laplace_info_t)). */
-ik_status_t ik_laplace_result_info(const ik_laplace_result_t* result, ik_laplace_info_t* info);
-
-/** The MAP theta*, n_params values (len >= n_params). */
-ik_status_t ik_laplace_result_map(const ik_laplace_result_t* result, double* out, size_t len);
-
-/** H = -nabla^2 log p at the MAP, n_params x n_params row-major (always available). */
-ik_status_t ik_laplace_result_hessian(const ik_laplace_result_t* result, double* out, size_t len);
-
-/**
- * The covariance H^-1, n_params x n_params row-major (len >= n_params^2). IK_ERR_SINGULAR, with
- * out filled with NaN and the reason in ik_last_error(), when there is none.
- */
-ik_status_t ik_laplace_result_covariance(const ik_laplace_result_t* result, double* out,
-                                         size_t len);
-
-/** Standard errors sqrt(diag(H^-1)), n_params values; as ik_laplace_result_covariance. */
-ik_status_t ik_laplace_result_stderr(const ik_laplace_result_t* result, double* out, size_t len);
-
-/** Correlations H^-1_ij / (se_i se_j), n_params x n_params; as ik_laplace_result_covariance. */
-ik_status_t ik_laplace_result_correlation(const ik_laplace_result_t* result, double* out,
-                                          size_t len);
-
-/** One sentence saying why the optimiser stopped (valid until the result is freed; NULL: ""). */
-const char* ik_laplace_result_message(const ik_laplace_result_t* result);
-
-/**
- * Why there is no covariance (H not positive definite, a flat direction, the MAP at the edge
- * of a support), naming the parameter; "" when there is one.
- */
-const char* ik_laplace_result_covariance_issue(const ik_laplace_result_t* result);
-
-/**
- * Everything a careful reader should know, one sentence per line ('\n'-separated): the
- * optimiser not converging, a MAP at or within 2 standard errors of a support's edge, flat
- * priors making the evidence improper, the covariance issue; "" when there is nothing.
- */
-const char* ik_laplace_result_issues(const ik_laplace_result_t* result);
-
-/** Releases a result; NULL is a no-op. */
-void ik_laplace_result_free(ik_laplace_result_t* result);
-
-/** Spaces of ik_logprob_create_posterior(). */
-enum ik_space {
-    IK_SPACE_CONSTRAINED = 0,   /**< the posterior's own parameters theta */
-    IK_SPACE_UNCONSTRAINED = 1  /**< u in R^n with theta_j = T_j(u_j): identity on R, a + e^u
-                                     for (a, inf), b - e^u for (-inf, b), a + (b - a)/(1 + e^-u)
-                                     for (a, b); log q(u) = log p(T(u)) + sum_j log|T_j'(u_j)| */
-};
-
-/**
- * Opaque log-probability log p(theta) on R^n_dim, up to a constant: what the samplers draw
- * from. Free with ik_logprob_free().
- */
-typedef struct ik_logprob_t ik_logprob_t;
-
-/**
- * A log-probability formula of its parameters (no inputs), e.g.
- * "-0.5*(a^2 + (b - a^2)^2/0.01)", with its exact gradient (reverse mode); many points are
- * evaluated together, one tape instruction over all of them.
- *  expression  NUL-terminated UTF-8, the language of ik_model_compile
- *  params, n_params  the parameter order; params NULL with n_params 0: order of first appearance
- *  logprob     receives the handle (NULL on failure)
- * Errors: IK_ERR_PARSE, IK_ERR_INVALID_ARGUMENT (NULL pointers, a name not in the formula,
- * a formula without parameters).
- */
-ik_status_t ik_logprob_create_formula(const char* expression, const char* const* params,
-                                      size_t n_params, ik_logprob_t** logprob);
-
-/**
- * A caller's log-probability of n_dim >= 1 parameters (named "p0", "p1", ...).
- *  fn         evaluates many points per call (required)
- *  grad       value and gradient at one point, or NULL: central differences of fn (step
- *             eps^(1/3) max(1, |p_j|), 2 n_dim + 1 calls of fn with one point each)
- *  user_data  passed to both; must stay valid while the handle lives
- * Threads: see the section's introduction ("may be called from InferKit's worker threads").
- */
-ik_status_t ik_logprob_create_callback(size_t n_dim, ik_logprob_fn fn, ik_logprob_grad_fn grad,
-                                       void* user_data, ik_logprob_t** logprob);
-
-/**
- * A posterior as a log-probability, in `space` (IK_SPACE_*), with a snapshot of its priors
- * (later ik_posterior_set_* calls do not change it; the posterior may be freed).
- * IK_SPACE_UNCONSTRAINED is for samplers that move on R^n (HMC/NUTS); its points are u, and
- * ik_logprob_constrain maps them back to theta.
- */
-ik_status_t ik_logprob_create_posterior(const ik_posterior_t* posterior, int32_t space,
-                                        ik_logprob_t** logprob);
-
-/** The number of parameters into *n_dim. */
-ik_status_t ik_logprob_n_dim(const ik_logprob_t* logprob, size_t* n_dim);
-
-/** 1 into *exact when ik_logprob_grad is exact (formulas, posteriors of formulas, a caller's
- *  grad), 0 when it is by differences. */
-ik_status_t ik_logprob_has_exact_gradient(const ik_logprob_t* logprob, int32_t* exact);
-
-/** Copies the name of parameter `index` with its NUL into out[0..len), as ik_model_param_name. */
-ik_status_t ik_logprob_param_name(const ik_logprob_t* logprob, size_t index, char* out, size_t len);
-
-/**
- * log p at n_points >= 1 points (n_points x n_dim, row-major, finite) into values[0..n_points).
- * Values may be -INFINITY (outside the support), or NaN/+INFINITY from a caller's callback
- * (passed on as they are). Errors: IK_ERR_DIMENSION (n_dim differs from the handle's, n_points
- * 0), IK_ERR_NONFINITE (NaN/inf in points, naming the element), IK_ERR_CALLBACK.
- */
-ik_status_t ik_logprob_eval(const ik_logprob_t* logprob, const double* points, size_t n_points,
-                            size_t n_dim, double* values);
-
-/**
- * log p at p (n_dim finite values) into *value (may be NULL) and its gradient into
- * gradient[0..n_dim). Errors as ik_logprob_eval.
- */
-ik_status_t ik_logprob_grad(const ik_logprob_t* logprob, const double* p, size_t n_dim,
-                            double* value, double* gradient);
-
-/**
- * theta = T(u) for n_points points (n_points x n_dim, row-major, into theta, which may be u
- * itself): the identity unless the handle is a posterior in IK_SPACE_UNCONSTRAINED.
- */
-ik_status_t ik_logprob_constrain(const ik_logprob_t* logprob, const double* u, size_t n_points,
-                                 size_t n_dim, double* theta);
-
-/**
- * u = T^-1(theta) for n_points points, as ik_logprob_constrain. IK_ERR_INVALID_ARGUMENT naming
- * the element and parameter when theta is not inside the open interval of its transform (a
- * starting point on or outside a prior's bound).
- */
-ik_status_t ik_logprob_unconstrain(const ik_logprob_t* logprob, const double* theta,
-                                   size_t n_points, size_t n_dim, double* u);
-
-/** Releases a log-probability; NULL is a no-op. */
-void ik_logprob_free(ik_logprob_t* logprob);
-
-/* ------------------------------------------------------------------------------------------ */
 /* MCMC sampling: what every sampler shares                                                    */
 /* ------------------------------------------------------------------------------------------ */
 
@@ -2294,6 +1902,427 @@ ik_status_t ik_mcmc_acceptance_fraction(const double* chain, size_t n_steps, siz
 ik_status_t ik_mcmc_discard_thin(const double* chain, size_t n_steps, size_t n_walkers,
                                  size_t n_dim, size_t discard, size_t thin, double* out,
                                  size_t out_len, size_t* n_kept);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Posteriors, Laplace's method and log-probabilities (ik_posterior_*, ik_laplace*,           */
+/* ik_logprob_*)                                                                              */
+/* ------------------------------------------------------------------------------------------ */
+
+/*
+ * A posterior is built from a model of data (an ik_model_t: a formula or a callback model),
+ * the data and a likelihood; priors are set per parameter by name:
+ *
+ *   log p(theta | y) = sum_i l(f(x_i; theta), y_i, sigma_i; eta) + sum_j log pi_j(theta_j)
+ *                      (+ a caller's joint log-prior)
+ *
+ * Its parameters are the model's (in its order) followed by the likelihood's own (eta: a free
+ * noise scale, a free Student-t nu, the extra names of a log-likelihood formula or callback).
+ * A parameter without a prior has the flat improper prior on its natural support (the real
+ * line, or (0, inf) for a scale or nu). Every built-in likelihood and prior is a normalised
+ * density (-1/2 log 2 pi - log sigma_i, -log y_i! and the priors' constants included), so that
+ * the Laplace evidence is the marginal likelihood when every prior is proper. Outside the
+ * support log p is -INFINITY.
+ *
+ * A log-probability (ik_logprob_t) is what the samplers draw from: a posterior (in its own
+ * parameters, or in an unconstrained space), a formula of the parameters with its exact
+ * gradient, or a caller's callback.
+ *
+ * Threads: distinct handles are independent. A posterior or log-probability handle only reads
+ * its state when it is evaluated, so ik_posterior_log_prob, ik_logprob_eval and
+ * ik_logprob_grad may be called on one handle from several threads at once as long as its
+ * callbacks (model, log-likelihood, log-prior, log-probability) allow it; functions that change
+ * a handle (ik_posterior_set_*) and _free must not run concurrently with anything else on it.
+ * Callbacks are called on the thread that called InferKit, or, when a sampler runs on several
+ * threads, from InferKit's worker threads, possibly concurrently for different points: a
+ * callback must then be thread-safe (or the sampler run with one thread). A callback that
+ * returns non-zero aborts the call, which fails with IK_ERR_CALLBACK.
+ */
+
+/** Likelihoods of ik_posterior_create(). Values are fixed forever and never reused. */
+enum ik_likelihood {
+    IK_LIKELIHOOD_GAUSSIAN = 0,             /**< l = -1/2 ((y - f)/sigma)^2 - log sigma - 1/2 log 2 pi,
+                                                 sigma the given absolute errors (required) */
+    IK_LIKELIHOOD_GAUSSIAN_FREE_SIGMA = 1,  /**< as Gaussian with sigma_i = s sigma_i (sigma given:
+                                                 relative errors) or sigma_i = s (sigma NULL), s > 0
+                                                 a free parameter named options->scale_name */
+    IK_LIKELIHOOD_POISSON = 2,              /**< counts y in {0, 1, ...} with rate f >= 0:
+                                                 l = y log f - f - log y!; sigma must be NULL */
+    IK_LIKELIHOOD_STUDENT_T = 3,            /**< Student's t with nu degrees of freedom (options->nu,
+                                                 or free) and scale sigma (absolute, required):
+                                                 robust to outliers */
+    IK_LIKELIHOOD_STUDENT_T_FREE_SIGMA = 4, /**< Student's t with a free scale s as for
+                                                 IK_LIKELIHOOD_GAUSSIAN_FREE_SIGMA (s comes before a
+                                                 free nu among the parameters) */
+    IK_LIKELIHOOD_FORMULA = 5,              /**< options->log_likelihood: a per-point formula of f (the
+                                                 model value), y, s (sigma_i, 1 when sigma is NULL)
+                                                 and further names, which become free parameters in
+                                                 order of appearance; exact derivatives */
+    IK_LIKELIHOOD_CALLBACK = 6              /**< options->log_likelihood_fn (ik_loglik_fn), with
+                                                 options->n_log_likelihood_params free parameters;
+                                                 derivatives by central differences */
+};
+
+/** Prior kinds of ik_posterior_set_prior(), with the meaning of its arguments a and b. */
+enum ik_prior {
+    IK_PRIOR_UNIFORM = 0,     /**< 1/(b - a) on [a, b], both finite, a < b */
+    IK_PRIOR_NORMAL = 1,      /**< N(mean a, sigma b^2), b > 0 */
+    IK_PRIOR_LOGNORMAL = 2,   /**< log theta ~ N(a, b^2) for theta > 0, b > 0 */
+    IK_PRIOR_HALFNORMAL = 3,  /**< 2 N(0, a^2) on theta >= 0, a > 0 (b is ignored) */
+    IK_PRIOR_LOGUNIFORM = 4,  /**< 1/(theta log(b/a)) on [a, b], 0 < a < b < inf (Jeffreys' prior
+                                   for a scale, made proper) */
+    IK_PRIOR_FLAT = 5         /**< density 1 on [a, b] (-INFINITY / INFINITY allowed): improper
+                                   unless both are finite, and never normalised; restricts a
+                                   support without shaping it */
+};
+
+/**
+ * A caller's per-point log-likelihood (IK_LIKELIHOOD_CALLBACK): writes
+ * out[i] = l(f_i, y_i, s_i; eta) for the n_points points and returns 0 (non-zero aborts with
+ * IK_ERR_CALLBACK). -INFINITY for a point means "impossible".
+ *  f      the model's values, n_points
+ *  y, s   the observations and sigma_i (1 when sigma was NULL), n_points each
+ *  eta    the likelihood's own n_eta parameters
+ * Threads: see the section's introduction.
+ */
+typedef int32_t (*ik_loglik_fn)(const double* f, const double* y, const double* s, size_t n_points,
+                                const double* eta, size_t n_eta, double* out, void* user_data);
+
+/**
+ * A caller's log-probability at many points in one call (so that an interpreted caller can
+ * vectorise): points is n_points x n_dim, row-major; writes values[0..n_points) and returns 0
+ * (non-zero aborts with IK_ERR_CALLBACK). -INFINITY means outside the support; NaN and
+ * +INFINITY are errors that the samplers report. Threads: see the section's introduction.
+ */
+typedef int32_t (*ik_logprob_fn)(const double* points, size_t n_points, size_t n_dim,
+                                 double* values, void* user_data);
+
+/**
+ * A caller's log-probability and its gradient at one point p (n_dim values): writes *value and
+ * gradient[0..n_dim) and returns 0 (non-zero aborts with IK_ERR_CALLBACK).
+ */
+typedef int32_t (*ik_logprob_grad_fn)(const double* p, size_t n_dim, double* value,
+                                      double* gradient, void* user_data);
+
+/** Options of ik_posterior_create(). Fill with ik_posterior_options_default(). */
+typedef struct ik_posterior_options_t {
+    size_t struct_size;               /**< sizeof(ik_posterior_options_t), set by
+                                           ik_posterior_options_default */
+    double nu;                        /**< Student-t: the fixed degrees of freedom (default 4), > 0 */
+    int32_t nu_free;                  /**< Student-t: 1 makes nu a free parameter named nu_name
+                                           (then nu is ignored); default 0 */
+    const char* scale_name;           /**< free-sigma likelihoods: the name of the scale parameter
+                                           (NULL, the default: "sigma") */
+    const char* nu_name;              /**< the name of a free nu (NULL, the default: "nu") */
+    const char* log_likelihood;       /**< IK_LIKELIHOOD_FORMULA: the per-point formula, e.g.
+                                           "-abs(f - y)/b - log(2*b)" (Laplace noise with free
+                                           scale b); default NULL */
+    ik_loglik_fn log_likelihood_fn;   /**< IK_LIKELIHOOD_CALLBACK: the function; default NULL */
+    void* log_likelihood_data;        /**< its user_data */
+    const char* const* log_likelihood_params; /**< its n_log_likelihood_params parameter names,
+                                           or NULL for "eta0", "eta1", ... */
+    size_t n_log_likelihood_params;   /**< number of the callback's own parameters (may be 0) */
+} ik_posterior_options_t;
+
+/** Fill *options with the defaults (and struct_size). */
+ik_status_t ik_posterior_options_default(ik_posterior_options_t* options);
+
+/** Opaque posterior. Free with ik_posterior_free(). */
+typedef struct ik_posterior_t ik_posterior_t;
+
+/**
+ * A posterior of `model`'s parameters given data.
+ *  model       a compiled formula or callback model with n_inputs inputs. The posterior keeps
+ *              its own copy of a formula (the model handle may be freed afterwards); a callback
+ *              model's functions and user_data must stay valid while the posterior lives.
+ *  x           n_points x n_inputs, row-major, finite (NULL when n_inputs is 0)
+ *  n_points    >= 1
+ *  n_inputs    must equal the model's number of inputs
+ *  y           n_points finite observations (whole numbers >= 0 for Poisson)
+ *  sigma       n_points values > 0, or NULL where the likelihood allows it (free-sigma
+ *              likelihoods, Poisson (required NULL), formula and callback likelihoods)
+ *  likelihood  IK_LIKELIHOOD_*
+ *  options     NULL for defaults
+ *  posterior   receives the handle (NULL on failure); every parameter starts with the flat
+ *              prior on its natural support
+ * The data are copied. Errors: IK_ERR_DIMENSION also for a posterior without parameters (a
+ * model without parameters and a likelihood that adds none); IK_ERR_INVALID_ARGUMENT (NULL pointers, bad likelihood or
+ * option, sigma <= 0, sigma missing for a known-sigma likelihood or given for Poisson, Poisson
+ * counts negative or not whole, nu <= 0, a likelihood parameter named like a model parameter),
+ * IK_ERR_DIMENSION (n_points 0, n_inputs differs from the model's), IK_ERR_NONFINITE (NaN/inf
+ * in x, y or sigma, naming the element), IK_ERR_PARSE (a log-likelihood formula that does not
+ * parse).
+ */
+ik_status_t ik_posterior_create(const ik_model_t* model, const double* x, size_t n_points,
+                                size_t n_inputs, const double* y, const double* sigma,
+                                int32_t likelihood, const ik_posterior_options_t* options,
+                                ik_posterior_t** posterior);
+
+/**
+ * Sets the prior of parameter `param_name` to `kind` (IK_PRIOR_*) with arguments a and b (see
+ * enum ik_prior), replacing its previous one. A prior also restricts the support (a log-normal
+ * prior makes a parameter positive). On failure the posterior is unchanged. Errors:
+ * IK_ERR_INVALID_ARGUMENT (NULL pointers, a name that is not a parameter (the message lists
+ * them), a bad kind, invalid arguments such as a sigma <= 0 or lower >= upper, a prior whose
+ * support misses the (0, inf) of a scale or nu), IK_ERR_NONFINITE (a NaN argument).
+ */
+ik_status_t ik_posterior_set_prior(ik_posterior_t* posterior, const char* param_name, int32_t kind,
+                                   double a, double b);
+
+/**
+ * Adds a caller's joint log-prior over several parameters, a formula of (some of) the
+ * posterior's parameter names, e.g. "-0.5*((A - 2*B)/0.1)^2" (exact derivatives), replacing a
+ * previous custom log-prior. Laplace's evidence takes it to be a normalised density and says so.
+ * Errors: IK_ERR_PARSE, IK_ERR_INVALID_ARGUMENT (a name that is not a parameter).
+ */
+ik_status_t ik_posterior_set_log_prior_formula(ik_posterior_t* posterior, const char* expression);
+
+/**
+ * Adds a caller's joint log-prior function, as ik_posterior_set_log_prior_formula: `fn` is
+ * called with n_points = 1 and n_dim = the posterior's number of parameters; `grad` (or NULL:
+ * central differences) returns the value and the gradient.
+ */
+ik_status_t ik_posterior_set_log_prior_callback(ik_posterior_t* posterior, ik_logprob_fn fn,
+                                                ik_logprob_grad_fn grad, void* user_data);
+
+/** The number of parameters (the model's, then the likelihood's own) into *n_params. */
+ik_status_t ik_posterior_n_params(const ik_posterior_t* posterior, size_t* n_params);
+
+/**
+ * Copies the name of parameter `index` (< n_params) with its NUL into out[0..len).
+ * IK_ERR_DIMENSION when len is too short (the message gives the length needed).
+ */
+ik_status_t ik_posterior_param_name(const ik_posterior_t* posterior, size_t index, char* out,
+                                    size_t len);
+
+/**
+ * log p(theta | y) (up to the evidence) at p (n = n_params finite values) into *value, and its
+ * gradient into gradient[0..n) unless gradient is NULL (exact for formula models with built-in
+ * or formula likelihoods; by differences where a callback is involved). Outside the support
+ * *value is -INFINITY and the gradient 0 (IK_OK). Errors: IK_ERR_DIMENSION (n differs from
+ * n_params), IK_ERR_NONFINITE (NaN/inf in p), IK_ERR_CALLBACK.
+ */
+ik_status_t ik_posterior_log_prob(const ik_posterior_t* posterior, const double* p, size_t n,
+                                  double* value, double* gradient);
+
+/** Releases a posterior; NULL is a no-op. Log-probabilities made from it stay valid. */
+void ik_posterior_free(ik_posterior_t* posterior);
+
+/**
+ * The Hessian of -log p at the MAP that ik_laplace() inverts (ik_laplace_options_t.hessian).
+ * Values are fixed forever and never reused.
+ */
+enum ik_laplace_hessian {
+    IK_LAPLACE_HESSIAN_OBSERVED = 0, /**< the full (observed) Hessian -nabla^2 log p(theta*), as
+                                          the lecture's jax.hessian (default) */
+    IK_LAPLACE_HESSIAN_FISHER = 1    /**< the likelihood's expected (Fisher) information at theta*
+                                          plus the observed Hessian of -log prior: J^T W J for a
+                                          Gaussian with known sigma (scipy's curve_fit covariance
+                                          with absolute sigma); Gaussian, Poisson, Student-t only */
+};
+
+/** Options of ik_laplace(). Fill with ik_laplace_options_default(). */
+typedef struct ik_laplace_options_t {
+    size_t struct_size;                   /**< sizeof(ik_laplace_options_t), set by
+                                               ik_laplace_options_default */
+    int32_t method;                       /**< -1 (default): IK_MINIMIZE_NEWTON when the Hessian is
+                                               exact (formula models), IK_MINIMIZE_LBFGSB within the
+                                               supports otherwise, a Newton run that stops short or
+                                               next to a support's edge being finished by L-BFGS-B;
+                                               or an IK_MINIMIZE_* method */
+    const ik_minimize_options_t* minimize; /**< the optimiser's options (tolerances on -log p and
+                                               its gradient, budgets, progress), or NULL for defaults */
+    int32_t hessian;                      /**< an IK_LAPLACE_HESSIAN_* value: the Hessian H of the
+                                               covariance and the evidence; default
+                                               IK_LAPLACE_HESSIAN_OBSERVED. The MAP does not
+                                               depend on it. */
+} ik_laplace_options_t;
+
+/** Fill *options with the defaults (and struct_size). */
+ik_status_t ik_laplace_options_default(ik_laplace_options_t* options);
+
+/** Opaque result of ik_laplace(). Free with ik_laplace_result_free(). */
+typedef struct ik_laplace_result_t ik_laplace_result_t;
+
+/**
+ * Laplace's method (MacKay 2003, ch. 27): maximises log p from p0 to the MAP theta*, then
+ * approximates the posterior by N(theta*, H^-1) and the evidence by
+ * log Z = log p(theta*) + (n/2) log 2 pi - 1/2 log det H, with H chosen by options.hessian:
+ * IK_LAPLACE_HESSIAN_OBSERVED (default) H = -nabla^2 log p(theta*) (exact for formula models);
+ * IK_LAPLACE_HESSIAN_FISHER H = I(theta*) - nabla^2 log prior(theta*), the likelihood's Fisher
+ * information E_y[-nabla^2 log L] (the model block J^T diag(w) J with w_i = 1/sigma_i^2 for a
+ * Gaussian, 1/f_i for Poisson, (nu+1)/((nu+3) sigma_i^2) for Student-t; closed forms for a free
+ * scale or nu, Lange, Little & Taylor 1989) plus the priors' observed Hessian; the evidence then
+ * uses that H's determinant.
+ * For a Gaussian likelihood with known sigma and flat priors -log p is chi2/2 plus a constant:
+ * the observed covariance is the full-Hessian covariance of ik_nlls_fit with IK_SIGMA_ABSOLUTE
+ * (options.laplace = 1); the Fisher covariance is its Gauss-Newton covariance (J^T W J)^-1
+ * (scipy's curve_fit with absolute_sigma). They differ by the term sum_i r_i/sigma_i d^2 f_i of
+ * the residuals.
+ *  posterior  the posterior
+ *  p0, n      n = n_params finite starting values with log p(p0) finite
+ *  options    NULL for defaults
+ *  result     receives the handle (NULL on failure)
+ * Returns IK_OK whenever a result exists, also when the optimiser did not converge or the
+ * covariance cannot be computed (read info.converged, info.has_covariance and the issue).
+ * Errors: IK_ERR_INVALID_ARGUMENT (NULL pointers, bad method, hessian or option, the Fisher
+ * Hessian with a formula or callback likelihood, p0 outside a prior's support or where log p is
+ * -inf, naming the parameter and value), IK_ERR_DIMENSION (n differs from n_params),
+ * IK_ERR_NONFINITE (NaN/inf in p0), IK_ERR_CALLBACK.
+ */
+ik_status_t ik_laplace(const ik_posterior_t* posterior, const double* p0, size_t n,
+                       const ik_laplace_options_t* options, ik_laplace_result_t** result);
+
+/** Summary of a Laplace result. Set info->struct_size = sizeof(ik_laplace_info_t) first. */
+typedef struct ik_laplace_info_t {
+    size_t struct_size;          /**< sizeof(ik_laplace_info_t), set by the caller */
+    size_t n_params;             /**< number of parameters */
+    int32_t status;              /**< the optimiser's IK_MINIMIZE_* status */
+    int32_t converged;           /**< 1 when the optimiser converged */
+    int32_t has_covariance;      /**< 1 when H is positive definite and the MAP not at an edge */
+    int32_t evidence_is_proper;  /**< 1 when every prior is proper and there is no custom
+                                      log-prior: log_evidence is then a marginal likelihood */
+    int64_t issue_param;         /**< index of the parameter the covariance issue names, -1 if none */
+    int64_t iterations;          /**< the optimiser's accepted steps */
+    int64_t nfev;                /**< evaluations of log p */
+    double log_posterior;        /**< log p(theta*) */
+    double log_evidence;         /**< the Laplace log evidence, NaN without a covariance */
+} ik_laplace_info_t;
+
+/** The summary into *info (info->struct_size must be sizeof(ik_laplace_info_t)). */
+ik_status_t ik_laplace_result_info(const ik_laplace_result_t* result, ik_laplace_info_t* info);
+
+/** The MAP theta*, n_params values (len >= n_params). */
+ik_status_t ik_laplace_result_map(const ik_laplace_result_t* result, double* out, size_t len);
+
+/**
+ * H at the MAP, n_params x n_params row-major (always available): -nabla^2 log p, or its Fisher
+ * reading with IK_LAPLACE_HESSIAN_FISHER.
+ */
+ik_status_t ik_laplace_result_hessian(const ik_laplace_result_t* result, double* out, size_t len);
+
+/**
+ * The covariance H^-1, n_params x n_params row-major (len >= n_params^2). IK_ERR_SINGULAR, with
+ * out filled with NaN and the reason in ik_last_error(), when there is none.
+ */
+ik_status_t ik_laplace_result_covariance(const ik_laplace_result_t* result, double* out,
+                                         size_t len);
+
+/** Standard errors sqrt(diag(H^-1)), n_params values; as ik_laplace_result_covariance. */
+ik_status_t ik_laplace_result_stderr(const ik_laplace_result_t* result, double* out, size_t len);
+
+/** Correlations H^-1_ij / (se_i se_j), n_params x n_params; as ik_laplace_result_covariance. */
+ik_status_t ik_laplace_result_correlation(const ik_laplace_result_t* result, double* out,
+                                          size_t len);
+
+/** One sentence saying why the optimiser stopped (valid until the result is freed; NULL: ""). */
+const char* ik_laplace_result_message(const ik_laplace_result_t* result);
+
+/**
+ * Why there is no covariance (H not positive definite, a flat direction, the MAP at the edge
+ * of a support), naming the parameter; "" when there is one.
+ */
+const char* ik_laplace_result_covariance_issue(const ik_laplace_result_t* result);
+
+/**
+ * Everything a careful reader should know, one sentence per line ('\n'-separated): the
+ * optimiser not converging, a MAP at or within 2 standard errors of a support's edge, flat
+ * priors making the evidence improper, the covariance issue; "" when there is nothing.
+ */
+const char* ik_laplace_result_issues(const ik_laplace_result_t* result);
+
+/** Releases a result; NULL is a no-op. */
+void ik_laplace_result_free(ik_laplace_result_t* result);
+
+/** Spaces of ik_logprob_create_posterior(). */
+enum ik_space {
+    IK_SPACE_CONSTRAINED = 0,   /**< the posterior's own parameters theta */
+    IK_SPACE_UNCONSTRAINED = 1  /**< u in R^n with theta_j = T_j(u_j): identity on R, a + e^u
+                                     for (a, inf), b - e^u for (-inf, b), a + (b - a)/(1 + e^-u)
+                                     for (a, b); log q(u) = log p(T(u)) + sum_j log|T_j'(u_j)| */
+};
+
+/**
+ * Opaque log-probability log p(theta) on R^n_dim, up to a constant: what the samplers draw
+ * from. Free with ik_logprob_free().
+ */
+typedef struct ik_logprob_t ik_logprob_t;
+
+/**
+ * A log-probability formula of its parameters (no inputs), e.g.
+ * "-0.5*(a^2 + (b - a^2)^2/0.01)", with its exact gradient (reverse mode); many points are
+ * evaluated together, one tape instruction over all of them.
+ *  expression  NUL-terminated UTF-8, the language of ik_model_compile
+ *  params, n_params  the parameter order; params NULL with n_params 0: order of first appearance
+ *  logprob     receives the handle (NULL on failure)
+ * Errors: IK_ERR_PARSE, IK_ERR_INVALID_ARGUMENT (NULL pointers, a name not in the formula,
+ * a formula without parameters).
+ */
+ik_status_t ik_logprob_create_formula(const char* expression, const char* const* params,
+                                      size_t n_params, ik_logprob_t** logprob);
+
+/**
+ * A caller's log-probability of 1 <= n_dim <= 2^20 parameters (named "p0", "p1", ...).
+ *  fn         evaluates many points per call (required)
+ *  grad       value and gradient at one point, or NULL: central differences of fn (step
+ *             eps^(1/3) max(1, |p_j|), 2 n_dim + 1 calls of fn with one point each)
+ *  user_data  passed to both; must stay valid while the handle lives
+ * Threads: see the section's introduction ("may be called from InferKit's worker threads").
+ */
+ik_status_t ik_logprob_create_callback(size_t n_dim, ik_logprob_fn fn, ik_logprob_grad_fn grad,
+                                       void* user_data, ik_logprob_t** logprob);
+
+/**
+ * A posterior as a log-probability, in `space` (IK_SPACE_*), with a snapshot of its priors
+ * (later ik_posterior_set_* calls do not change it; the posterior may be freed).
+ * IK_SPACE_UNCONSTRAINED is for samplers that move on R^n (HMC/NUTS); its points are u, and
+ * ik_logprob_constrain maps them back to theta.
+ */
+ik_status_t ik_logprob_create_posterior(const ik_posterior_t* posterior, int32_t space,
+                                        ik_logprob_t** logprob);
+
+/** The number of parameters into *n_dim. */
+ik_status_t ik_logprob_n_dim(const ik_logprob_t* logprob, size_t* n_dim);
+
+/** 1 into *exact when ik_logprob_grad is exact (formulas, posteriors of formulas, a caller's
+ *  grad), 0 when it is by differences. */
+ik_status_t ik_logprob_has_exact_gradient(const ik_logprob_t* logprob, int32_t* exact);
+
+/** Copies the name of parameter `index` with its NUL into out[0..len), as ik_model_param_name. */
+ik_status_t ik_logprob_param_name(const ik_logprob_t* logprob, size_t index, char* out, size_t len);
+
+/**
+ * log p at n_points >= 1 points (n_points x n_dim, row-major, finite) into values[0..n_points).
+ * Values may be -INFINITY (outside the support), or NaN/+INFINITY from a caller's callback
+ * (passed on as they are). Errors: IK_ERR_DIMENSION (n_dim differs from the handle's, n_points
+ * 0), IK_ERR_NONFINITE (NaN/inf in points, naming the element), IK_ERR_CALLBACK.
+ */
+ik_status_t ik_logprob_eval(const ik_logprob_t* logprob, const double* points, size_t n_points,
+                            size_t n_dim, double* values);
+
+/**
+ * log p at p (n_dim finite values) into *value (may be NULL) and its gradient into
+ * gradient[0..n_dim). Errors as ik_logprob_eval.
+ */
+ik_status_t ik_logprob_grad(const ik_logprob_t* logprob, const double* p, size_t n_dim,
+                            double* value, double* gradient);
+
+/**
+ * theta = T(u) for n_points points (n_points x n_dim, row-major, into theta, which may be u
+ * itself): the identity unless the handle is a posterior in IK_SPACE_UNCONSTRAINED.
+ */
+ik_status_t ik_logprob_constrain(const ik_logprob_t* logprob, const double* u, size_t n_points,
+                                 size_t n_dim, double* theta);
+
+/**
+ * u = T^-1(theta) for n_points points, as ik_logprob_constrain. IK_ERR_INVALID_ARGUMENT naming
+ * the element and parameter when theta is not inside the open interval of its transform (a
+ * starting point on or outside a prior's bound).
+ */
+ik_status_t ik_logprob_unconstrain(const ik_logprob_t* logprob, const double* theta,
+                                   size_t n_points, size_t n_dim, double* u);
+
+/** Releases a log-probability; NULL is a no-op. */
+void ik_logprob_free(ik_logprob_t* logprob);
 
 /* ------------------------------------------------------------------------------------------ */
 /* The affine-invariant ensemble sampler (ik_ensemble_*)                                      */

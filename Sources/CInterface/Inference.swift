@@ -6,6 +6,10 @@ import InferKit
 
 // MARK: - Log-probabilities
 
+/// The most parameters a callback log-probability or log-likelihood may declare (their default
+/// names are made at creation).
+let maximumParameters = 1 << 20
+
 /// A log-probability owned by a C handle (ik_logprob_t*): any `LogDensity` (a formula, a
 /// caller's callbacks, a posterior in its own or in the unconstrained space). The samplers' C
 /// layer takes `density` from it (`logProbHandle(h).density`).
@@ -93,6 +97,9 @@ public func ik_logprob_create_callback(_ nDim: Int, _ fn: ik_logprob_fn?, _ grad
         out.pointee = nil
         let n = try length(nDim, "n_dim")
         guard n > 0 else { throw ArgumentError(status: .dimension, message: "n_dim is 0: a log-probability needs at least one parameter") }
+        guard n <= maximumParameters else {
+            throw ArgumentError(status: .dimension, message: "n_dim is \(n): at most \(maximumParameters) parameters are supported")
+        }
         let function = try requireNonNull(fn, "fn")
         HandleTable.shared.publish(LogProbHandle(callbackDensity(n, function, grad, CallbackContext(userData))), into: out)
     }
@@ -294,6 +301,10 @@ private func likelihood(_ kind: Int32, _ p: UnsafePointer<ik_posterior_options_t
                                 message: "\(p == nil ? "options is NULL" : "options->log_likelihood_fn is NULL"): IK_LIKELIHOOD_CALLBACK needs an ik_loglik_fn")
         }
         let k = try length(c.n_log_likelihood_params, "options->n_log_likelihood_params")
+        guard k <= maximumParameters else {
+            throw ArgumentError(status: .dimension,
+                                message: "options->n_log_likelihood_params is \(k): at most \(maximumParameters) parameters are supported")
+        }
         let parameterNames = c.log_likelihood_params == nil ? (0..<k).map { "eta\($0)" }
             : try names(c.log_likelihood_params, k, "options->log_likelihood_params", "options->n_log_likelihood_params")
         let context = CallbackContext(c.log_likelihood_data)
@@ -328,7 +339,12 @@ public func ik_posterior_create(_ model: OpaquePointer?, _ x: UnsafePointer<Doub
         let ys = try finiteValues(y, n, "y", optional: false) ?? []
         let sigmas = try finiteValues(sigma, n, "sigma", optional: true)
         let l = try likelihood(likelihoodKind, options)
-        HandleTable.shared.publish(try PosteriorBox(model: m, x: xs, y: ys, sigma: sigmas, likelihood: l), into: out)
+        let box = try PosteriorBox(model: m, x: xs, y: ys, sigma: sigmas, likelihood: l)
+        guard box.posterior.dimension > 0 else {
+            throw ArgumentError(status: .dimension,
+                                message: "the posterior has no parameters: the model has none and the likelihood adds none")
+        }
+        HandleTable.shared.publish(box, into: out)
     }
 }
 
@@ -464,7 +480,8 @@ private func laplaceResult(_ h: OpaquePointer?) throws -> LaplaceResult {
 public func ik_laplace_options_default(_ options: UnsafeMutablePointer<ik_laplace_options_t>?) -> Int32 {
     guarded {
         let o = try requireNonNull(options, "options")
-        o.pointee = ik_laplace_options_t(struct_size: MemoryLayout<ik_laplace_options_t>.size, method: -1, minimize: nil)
+        o.pointee = ik_laplace_options_t(struct_size: MemoryLayout<ik_laplace_options_t>.size, method: -1, minimize: nil,
+                                         hessian: LaplaceHessian.observed.rawValue)
     }
 }
 
@@ -485,6 +502,11 @@ private func laplaceOptions(_ p: UnsafePointer<ik_laplace_options_t>?, n: Int) t
         }
         o.method = method
     }
+    guard let hessian = LaplaceHessian(rawValue: c.hessian) else {
+        throw ArgumentError(status: .invalidArgument,
+                            message: "options->hessian is \(c.hessian): use IK_LAPLACE_HESSIAN_OBSERVED (0) or IK_LAPLACE_HESSIAN_FISHER (1)")
+    }
+    o.hessian = hessian
     if let m = c.minimize {
         let (settings, hessian) = try minimizeOptions(m, n: n)
         if hessian != nil {

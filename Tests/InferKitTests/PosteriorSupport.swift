@@ -38,8 +38,9 @@ enum GaussianPeak {
         }, jacobian: exact, finiteDifferences: FiniteDifferences(scheme: .central))
     }
 
-    /// The least-squares fit with absolute sigma and the full-Hessian covariance.
-    static func leastSquares() throws -> LeastSquaresFit {
+    /// The least-squares fit with absolute sigma and the full-Hessian covariance, from `from`
+    /// (the usual start by default).
+    static func leastSquares(from: [Double] = start) throws -> LeastSquaresFit {
         let model = try model()
         let storage = x.withUnsafeBufferPointer { DataPointStorage(rowMajor: $0, count: 41, inputCount: 1) }
         let weights = sigma.map { 1 / $0 }
@@ -47,7 +48,7 @@ enum GaussianPeak {
             try y.withUnsafeBufferPointer { yb in
                 try weights.withUnsafeBufferPointer { wb in
                     let problem = LeastSquaresProblem(model: model, points: points, observations: yb, weights: wb)
-                    let solution = try NonlinearLeastSquares.solve(problem, start: start)
+                    let solution = try NonlinearLeastSquares.solve(problem, start: from)
                     return try LeastSquaresFit(solution: solution, problem: problem, absoluteSigma: true, laplace: true)
                 }
             }

@@ -1,8 +1,25 @@
 // Laplace's method (the lecture's "Bayesian Inference – Laplace's Method"; MacKay, Information
 // Theory, Inference and Learning Algorithms (2003), ch. 27): the MAP θ* by the optimisers, the
-// Hessian H of −log p there, the Gaussian approximation N(θ*, H⁻¹) and the evidence
-// log Z ≈ log p(θ*) + (n/2) log 2π − ½ log det H.
+// Hessian H of −log p there (observed, or the expected-information reading), the Gaussian
+// approximation N(θ*, H⁻¹) and the evidence log Z ≈ log p(θ*) + (n/2) log 2π − ½ log det H.
 import Glibc
+
+/// Which Hessian of −log p at the MAP Laplace's method inverts.
+public enum LaplaceHessian: Int32, Sendable, CaseIterable {
+    /// The full (observed) Hessian −∇² log p(θ*), the likelihood's and the priors' (exact for
+    /// formula models, as the lecture's `jax.hessian`). For a Gaussian likelihood with known σ
+    /// it is χ²/2's full Hessian JᵀWJ + Σ_i r_i/σ_i ∂²f_i: the least-squares Laplace covariance.
+    case observed = 0
+    /// The expected-information reading: the likelihood's Fisher information I(θ*) = E_y[−∇² log L]
+    /// (`Posterior.fisherHessian(at:)`: Jᵀ diag(w) J for the model's parameters, closed forms for
+    /// a free scale or ν) plus the observed Hessian of −log prior. For a Gaussian with known σ it
+    /// is the Gauss-Newton matrix JᵀWJ, so with flat priors the covariance is scipy's curve_fit
+    /// covariance with absolute σ. Only for Gaussian, Poisson and Student-t likelihoods.
+    case fisher = 1
+
+    /// The name used in messages and by the C and Python layers ("observed", "fisher").
+    public var name: String { self == .observed ? "observed" : "fisher" }
+}
 
 /// Settings of `laplace`.
 public struct LaplaceOptions {
@@ -14,6 +31,9 @@ public struct LaplaceOptions {
     public var method: MinimizeMethod?
     /// The optimiser's settings (tolerances on −log p and its gradient, budgets, progress).
     public var minimize = MinimizeOptions()
+    /// The Hessian at the MAP that gives the covariance and the evidence: `.observed` (the
+    /// default) or `.fisher`. The MAP itself does not depend on it.
+    public var hessian: LaplaceHessian = .observed
 
     /// The defaults.
     public init() {}
@@ -27,8 +47,10 @@ public struct LaplaceResult {
     public let map: [Double]
     /// log p(θ*), normalised as the posterior's log density is.
     public let logPosteriorAtMap: Double
-    /// The Hessian H of −log p at θ*, p × p.
+    /// The Hessian H of −log p at θ*, p × p, in the reading `hessianKind` names.
     public let hessian: DenseMatrix
+    /// Which Hessian H is (`LaplaceOptions.hessian`).
+    public let hessianKind: LaplaceHessian
     /// H⁻¹, the covariance of the Gaussian approximation; nil when H is not positive definite
     /// (`covarianceIssue` says why).
     public let covariance: DenseMatrix?
@@ -85,19 +107,29 @@ struct NegativeLogPosterior: ScalarObjective {
 }
 
 /// Laplace's method: maximises log p from `start`, then approximates the posterior by the
-/// Gaussian N(θ*, H⁻¹), H = −∇² log p(θ*) (exact for formula models: the model's second
-/// derivatives by automatic differentiation; by differences for callbacks).
+/// Gaussian N(θ*, H⁻¹). With `options.hessian = .observed` (the default) H = −∇² log p(θ*)
+/// (exact for formula models: the model's second derivatives by automatic differentiation; by
+/// differences for callbacks); with `.fisher` H = I(θ*) − ∇² log π(θ*), the likelihood's
+/// expected (Fisher) information plus the priors' observed Hessian
+/// (`Posterior.fisherHessian(at:)`). The evidence log Z ≈ log p(θ*) + (p/2) log 2π − ½ log det H
+/// uses the chosen H's determinant.
 ///
 /// For a Gaussian likelihood with known σ and flat priors −log p is χ²/2 plus a constant, so
-/// the covariance equals the full-Hessian (Laplace) covariance of the least-squares fit with
-/// absolute σ, and the Gauss-Newton `curve_fit` covariance up to the residual-weighted second
-/// derivatives of the model.
+/// the observed covariance equals the full-Hessian (Laplace) covariance of the least-squares fit
+/// with absolute σ, and the Fisher covariance equals its Gauss-Newton (JᵀWJ)⁻¹, scipy's
+/// `curve_fit(absolute_sigma=True)` covariance; they differ by the residual-weighted second
+/// derivatives Σ_i r_i/σ_i ∂²f_i of the model.
 ///
-/// Throws what `Posterior.checkSupport` throws for `start` (wrong length, NaN, outside a
+/// Throws `invalidArgument` for `.fisher` with a formula or callback likelihood (before any
+/// work), what `Posterior.checkSupport` throws for `start` (wrong length, NaN, outside a
 /// support, log p not finite, each naming the culprit), `minimize`'s errors for bad options,
 /// and the model's or the caller's callbacks' errors. A covariance that cannot be computed is
 /// not an error: the result says why.
 public func laplace(_ posterior: Posterior, start: [Double], options: LaplaceOptions = LaplaceOptions()) throws -> LaplaceResult {
+    if options.hessian == .fisher && !posterior.hasFisherInformation {
+        throw InferKitError.invalidArgument(
+            "hessian fisher: \(Likelihood.noFisherMessage), not for the \(posterior.likelihood.name) likelihood: use the observed Hessian")
+    }
     try posterior.checkSupport(start, name: "start")
     let p = posterior.dimension, names = posterior.parameterNames
     let method = options.method ?? (posterior.hasExactHessian ? .newton : .lbfgsb)
@@ -133,10 +165,11 @@ public func laplace(_ posterior: Posterior, start: [Double], options: LaplaceOpt
         }
     }
     let logPosterior = -run.value
-    let negative = try posterior.hessian(at: theta).map { -$0 }
+    let logHessian = options.hessian == .fisher ? try posterior.fisherHessian(at: theta) : try posterior.hessian(at: theta)
+    let negative = logHessian.map { -$0 }
     var hessian = DenseMatrix(rows: p, cols: p)
     hessian.elements = negative  // symmetric: row- and column-major agree
-    let factor = try edge == nil ? LaplaceFactor(hessian: negative, names: names) : nil
+    let factor = try edge == nil ? LaplaceFactor(hessian: negative, names: names, kind: options.hessian) : nil
     let issue = edge?.message ?? factor?.issue
     let issueParameter = edge?.parameter ?? factor?.culprit
     if let issue { issues.append(issue) }
@@ -166,14 +199,15 @@ public func laplace(_ posterior: Posterior, start: [Double], options: LaplaceOpt
         evidence = logPosterior + 0.5 * Double(p) * Glibc.log(2 * Double.pi) - 0.5 * factor.logDeterminant
     }
     return LaplaceResult(parameterNames: names, map: theta, logPosteriorAtMap: logPosterior, hessian: hessian,
+                         hessianKind: options.hessian,
                          covariance: covariance, standardErrors: standardErrors, correlation: correlation,
                          logEvidence: evidence, evidenceIsProper: improper.isEmpty && posterior.customPrior == nil,
                          improperPriorParameters: improper, covarianceIssue: issue,
                          covarianceIssueParameter: issueParameter, issues: issues, optimization: run)
 }
 
-/// The Cholesky factorisation of H = −∇² log p at the MAP: its inverse and log det, or which
-/// parameter makes it fail.
+/// The Cholesky factorisation of H (−∇² log p at the MAP, or its Fisher reading): its inverse
+/// and log det, or which parameter makes it fail.
 struct LaplaceFactor {
     /// H⁻¹ (p × p, symmetric), nil when H is not positive definite.
     let inverse: [Double]?
@@ -184,12 +218,13 @@ struct LaplaceFactor {
     /// The parameter the issue names.
     let culprit: Int?
 
-    init(hessian h: [Double], names: [String]) throws {
+    init(hessian h: [Double], names: [String], kind: LaplaceHessian = .observed) throws {
         let p = names.count
+        let what = kind == .fisher ? "the Fisher-information Hessian of -log p" : "the Hessian of -log p"
         if let j = (0..<(p * p)).first(where: { !h[$0].isFinite }) {
             let (a, b) = (j / p, j % p)
             inverse = nil; logDeterminant = .nan; culprit = a
-            issue = "the Hessian of -log p is \(describe(h[j])) at the MAP (entry of '\(names[a])' and '\(names[b])'): no covariance"
+            issue = "\(what) is \(describe(h[j])) at the MAP (entry of '\(names[a])' and '\(names[b])'): no covariance"
             return
         }
         if let j = (0..<p).first(where: { j in (0..<p).allSatisfy { h[j * p + $0] == 0 } }) {
@@ -212,6 +247,6 @@ struct LaplaceFactor {
         var worst = 0
         for j in 0..<p where Swift.abs(vectors[j]) > Swift.abs(vectors[worst]) { worst = j }
         inverse = nil; logDeterminant = .nan; culprit = worst
-        issue = "the Hessian of -log p at the MAP is not positive definite (smallest eigenvalue \(describe(values[0])), along a direction dominated by parameter '\(names[worst])'): a saddle point, or the posterior is flat or not peaked along it; no covariance"
+        issue = "\(what) at the MAP is not positive definite (smallest eigenvalue \(describe(values[0])), along a direction dominated by parameter '\(names[worst])'): a saddle point, or the posterior is flat or not peaked along it; no covariance"
     }
 }

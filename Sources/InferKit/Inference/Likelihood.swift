@@ -51,6 +51,19 @@ public enum Likelihood {
     /// named `parameters`; derivatives in f and η by central differences.
     case function(PointLogLikelihoodFunction, parameters: [String])
 
+    /// True for the likelihoods whose expected (Fisher) information is known in closed form:
+    /// Gaussian, Poisson and Student-t (`LaplaceHessian.fisher`).
+    public var hasFisherInformation: Bool {
+        switch self {
+        case .gaussian, .poisson, .studentT: return true
+        case .formula, .function: return false
+        }
+    }
+
+    /// Why a likelihood without `hasFisherInformation` cannot give the Fisher Hessian.
+    static let noFisherMessage =
+        "the Fisher (expected-information) Hessian is known in closed form only for the Gaussian, Poisson and Student-t likelihoods"
+
     /// A short name, for messages.
     public var name: String {
         switch self {
@@ -108,6 +121,21 @@ protocol PointLikelihood {
     /// The per-point derivatives to first (or also second) order; returns Σ_i ℓ_i.
     func terms(_ f: UnsafeBufferPointer<Double>, _ data: LikelihoodData, _ eta: UnsafeBufferPointer<Double>,
                secondOrder: Bool, into terms: inout PointTerms) throws -> Double
+    /// True when `expectedTerms` knows the expected information in closed form.
+    var hasExpectedInformation: Bool { get }
+    /// The expected second derivatives E_y[∂²ℓ_i] under the likelihood itself at (f, η), i.e.
+    /// minus the per-point Fisher information, into `dfdf`, `dfde` and `dede` of a second-order
+    /// `terms` (`df` and `de` are left as they are: their expectation is 0).
+    func expectedTerms(_ f: UnsafeBufferPointer<Double>, _ data: LikelihoodData, _ eta: UnsafeBufferPointer<Double>,
+                       into terms: inout PointTerms) throws
+}
+
+extension PointLikelihood {
+    var hasExpectedInformation: Bool { false }
+    func expectedTerms(_ f: UnsafeBufferPointer<Double>, _ data: LikelihoodData, _ eta: UnsafeBufferPointer<Double>,
+                       into terms: inout PointTerms) throws {
+        throw InferKitError.invalidArgument(Likelihood.noFisherMessage)
+    }
 }
 
 extension Likelihood {
@@ -298,5 +326,51 @@ struct AnalyticLikelihood: PointLikelihood {
             }
         }
         return total
+    }
+
+    var hasExpectedInformation: Bool { true }
+
+    /// Minus the Fisher information per point, with σ_i = c s_i, r_i = (y_i − f_i)/σ_i:
+    /// Gaussian E[∂²ℓ/∂f²] = −1/σ_i², E[∂²ℓ/∂c²] = −2/c², E[∂²ℓ/∂f∂c] = 0; Poisson
+    /// E[∂²ℓ/∂f²] = −1/f_i; Student-t (Lange, Little & Taylor, JASA 84 (1989) 881, eq. (A.2))
+    /// E[∂²ℓ/∂f²] = −(ν+1)/((ν+3)σ_i²), E[∂²ℓ/∂c²] = −2ν/((ν+3)c²),
+    /// E[∂²ℓ/∂c∂ν] = 2/((ν+1)(ν+3)c), E[∂²ℓ/∂ν²] = −¼[ψ′(ν/2) − ψ′((ν+1)/2)] + (ν+5)/(2ν(ν+1)(ν+3)),
+    /// and f independent of (c, ν) by symmetry.
+    func expectedTerms(_ f: UnsafeBufferPointer<Double>, _ data: LikelihoodData, _ eta: UnsafeBufferPointer<Double>,
+                       into t: inout PointTerms) throws {
+        let (c, nu) = scaleAndNu(eta)
+        let s = data.s, n = data.count
+        let ci = scaleIndex, ni = nuIndex, k = extraNames.count
+        for j in 0..<(k * n) { t.dfde[j] = 0 }
+        for j in 0..<(k * k) { t.dede[j] = 0 }
+        switch family {
+        case .gaussian:
+            for i in 0..<n {
+                let sigma = c * s[i]
+                t.dfdf[i] = -1 / (sigma * sigma)
+            }
+            if let ci { t.dede[ci * k + ci] = -2 * Double(n) / (c * c) }
+        case .poisson:
+            // The information 1/f diverges as the rate goes to 0.
+            for i in 0..<n { t.dfdf[i] = f[i] > 0 ? -1 / f[i] : (f[i] == 0 ? -.infinity : .nan) }
+        case .studentT:
+            let location = (nu + 1) / (nu + 3)
+            for i in 0..<n {
+                let sigma = c * s[i]
+                t.dfdf[i] = -location / (sigma * sigma)
+            }
+            let count = Double(n)
+            if let ci { t.dede[ci * k + ci] = -count * 2 * nu / ((nu + 3) * c * c) }
+            if let ni {
+                let information = 0.25 * (SpecialFunctions.trigamma(0.5 * nu) - SpecialFunctions.trigamma(0.5 * (nu + 1)))
+                    - (nu + 5) / (2 * nu * (nu + 1) * (nu + 3))
+                t.dede[ni * k + ni] = -count * information
+            }
+            if let ci, let ni {
+                let mixed = count * 2 / ((nu + 1) * (nu + 3) * c)
+                t.dede[ci * k + ni] = mixed
+                t.dede[ni * k + ci] = mixed
+            }
+        }
     }
 }

@@ -6,6 +6,9 @@
 //   ∂² log L/∂θ_j∂η_k = Σ_i ∂²ℓ_i/∂f_i∂η_k J_ij,   ∂² log L/∂η_k∂η_l = Σ_i ∂²ℓ_i/∂η_k∂η_l.
 // The model's curvature term is the least-squares Laplace covariance's: exact for formulas
 // (Tape.weightedHessian), by differences of the Jacobian or of the values for callbacks.
+// The Fisher reading replaces the per-point second derivatives by their expectations under the
+// likelihood (minus the Fisher information) and drops the curvature term, whose weights ∂ℓ_i/∂f_i
+// have expectation 0: for a Gaussian with known σ it is −JᵀWJ, the Gauss-Newton matrix.
 import CLapack
 
 extension Posterior {
@@ -33,8 +36,32 @@ extension Posterior {
         return try uncheckedHessian(theta)
     }
 
-    /// The Hessian of log p at a point where it is finite.
-    func uncheckedHessian(_ theta: [Double]) throws -> [Double] {
+    /// True when the likelihood's expected (Fisher) information is known in closed form
+    /// (Gaussian, Poisson, Student-t), so that `fisherHessian(at:)` exists.
+    public var hasFisherInformation: Bool { terms.hasExpectedInformation }
+
+    /// The expected-information reading of the Hessian of log p at θ (row-major, symmetric):
+    /// ∇² log π(θ) − I(θ), the priors' (and the custom log-prior's) observed Hessian minus the
+    /// likelihood's Fisher information I = E_y[−∇² log L] at θ, in the order of
+    /// `parameterNames`. With the model's Jacobian J (exact for formulas, the callback's or by
+    /// differences otherwise) the model block of I is Jᵀ diag(w) J with w_i = 1/σ_i² (Gaussian,
+    /// σ_i = s dy_i under a free scale s), 1/f_i (Poisson), (ν+1)/((ν+3)σ_i²) (Student-t); a free
+    /// Gaussian scale adds I_ss = 2n/s², a Student-t one 2nν/((ν+3)s²), a free ν Lange, Little &
+    /// Taylor's (1989) I_νν and I_sν; model and likelihood parameters are uncorrelated. For a
+    /// Gaussian with known σ, −I = −JᵀWJ is the Gauss-Newton matrix of χ²/2 (scipy's curve_fit
+    /// covariance with absolute σ is its inverse). Throws `invalidArgument` for formula and
+    /// callback likelihoods (no closed form), and as `checkSupport` when log p is not finite.
+    public func fisherHessian(at theta: [Double]) throws -> [Double] {
+        guard hasFisherInformation else {
+            throw InferKitError.invalidArgument("\(Likelihood.noFisherMessage), not for the \(likelihood.name) likelihood: use the observed Hessian")
+        }
+        try checkSupport(theta, name: "theta")
+        return try uncheckedHessian(theta, expected: true)
+    }
+
+    /// The Hessian of log p at a point where it is finite; with `expected`, the Fisher reading
+    /// (`fisherHessian(at:)`).
+    func uncheckedHessian(_ theta: [Double], expected: Bool = false) throws -> [Double] {
         let p = dimension, m = modelParameterCount, n = pointCount, k = p - m
         var h = [Double](repeating: 0, count: p * p)
         for j in 0..<p { h[j * p + j] = priors[j].logDensity(theta[j]).second }
@@ -47,16 +74,21 @@ extension Posterior {
             try modelTheta.withUnsafeBufferPointer { tb in
                 try f.withUnsafeMutableBufferPointer { fb in
                     try jacobian.withUnsafeMutableBufferPointer { try model.jacobian(x, tb, values: fb, valuesKnown: false, $0) }
-                    _ = try eta.withUnsafeBufferPointer {
-                        try terms.terms(UnsafeBufferPointer(fb), data.likelihoodData, $0, secondOrder: true, into: &t)
+                    try eta.withUnsafeBufferPointer {
+                        if expected {
+                            try terms.expectedTerms(UnsafeBufferPointer(fb), data.likelihoodData, $0, into: &t)
+                        } else {
+                            _ = try terms.terms(UnsafeBufferPointer(fb), data.likelihoodData, $0, secondOrder: true, into: &t)
+                        }
                     }
                 }
             }
+            if expected { return [Double](repeating: 0, count: m * m) }
             let problem = LeastSquaresProblem(model: model, points: x, observations: nil, weights: nil)
             return m > 0 ? try LaplaceCovariance.modelCurvature(problem, modelTheta, weights: t.df) : []
         }
         if m > 0 {
-            // Jᵀ diag(∂²ℓ/∂f²) J, an m × m product (column-major, symmetric).
+            // Jᵀ diag(∂²ℓ/∂f²) J, an m × m product (column-major, symmetric); E[∂²ℓ/∂f²] for Fisher.
             var scaled = jacobian
             for j in 0..<m { for i in 0..<n { scaled[i + j * n] *= t.dfdf[i] } }
             var gram = [Double](repeating: 0, count: m * m)

@@ -219,6 +219,8 @@ static void test_logprob_bad_inputs(void) {
     CHECK_ERR(ik_logprob_create_formula("1 + 2", NULL, 0, &out), IK_ERR_INVALID_ARGUMENT, "no parameters");
     CHECK_ERR(ik_logprob_create_callback(0, gauss_fn, NULL, NULL, &out), IK_ERR_DIMENSION, "n_dim is 0");
     CHECK_ERR(ik_logprob_create_callback(2, NULL, NULL, NULL, &out), IK_ERR_INVALID_ARGUMENT, "fn is NULL");
+    CHECK_ERR(ik_logprob_create_callback((size_t)1 << 40, gauss_fn, NULL, NULL, &out), IK_ERR_DIMENSION,
+              "at most 1048576 parameters");
     CHECK_ERR(ik_logprob_eval(lp, p, 1, 3, v), IK_ERR_DIMENSION, "n_dim is 3 but the log-probability has 2");
     CHECK_ERR(ik_logprob_eval(lp, p, 0, 2, v), IK_ERR_DIMENSION, "n_points is 0");
     CHECK_ERR(ik_logprob_eval(lp, NULL, 1, 2, v), IK_ERR_INVALID_ARGUMENT, "points is NULL");
@@ -512,6 +514,101 @@ static void test_laplace(void) {
     laplace_vs_nlls(0.0, 1);  /* exact data: the residuals vanish at the MAP */
 }
 
+/* max_ij |a_ij - b_ij| / sqrt(b_ii b_jj), 4 x 4: the difference in units of the standard errors. */
+static double cov_gap(const double* a, const double* b) {
+    size_t i, j;
+    double worst = 0;
+    for (i = 0; i < 4; i++)
+        for (j = 0; j < 4; j++) {
+            double g = fabs(a[i * 4 + j] - b[i * 4 + j]) / sqrt(b[i * 5] * b[j * 5]);
+            worst = g > worst ? g : worst;
+        }
+    return worst;
+}
+
+/* The Fisher Hessian: on the lecture's noisy data the covariance is ik_nlls_fit's Gauss-Newton
+ * (J^T W J)^-1 with absolute sigma (scipy's curve_fit covariance); bad values of the option. */
+static void test_laplace_fisher(void) {
+    double x[NG], y[NG], s[NG], map[4], omap[4], cov[16], ocov[16], hess[16], gn[16], gn0[16], pf[4];
+    ik_model_t* m = peak_model();
+    ik_posterior_t *post = NULL, *formula = NULL;
+    ik_posterior_options_t popts;
+    ik_laplace_result_t *r = NULL, *observed = NULL;
+    ik_laplace_options_t opts;
+    ik_laplace_info_t info, oinfo;
+    ik_nlls_result_t* fit = NULL;
+    double gap, gap0;
+    char what[200];
+    peak_data(x, y, s, 11u, 0.05);
+    CHECK_OK(ik_posterior_create(m, x, NG, 1, y, s, IK_LIKELIHOOD_GAUSSIAN, NULL, &post));
+    CHECK_OK(ik_posterior_set_prior(post, "sig", IK_PRIOR_FLAT, 0.0, INFINITY));
+    CHECK_OK(ik_laplace_options_default(&opts));
+    CHECK(opts.hessian == IK_LAPLACE_HESSIAN_OBSERVED && opts.struct_size == sizeof opts);
+    opts.hessian = IK_LAPLACE_HESSIAN_FISHER;
+    if (!CHECK_OK(ik_laplace(post, START, 4, &opts, &r))) return;
+    CHECK_OK(ik_laplace(post, START, 4, NULL, &observed));
+    memset(&info, 0, sizeof info);
+    info.struct_size = sizeof info;
+    oinfo = info;
+    CHECK_OK(ik_laplace_result_info(r, &info));
+    CHECK_OK(ik_laplace_result_info(observed, &oinfo));
+    CHECK(info.converged == 1 && info.has_covariance == 1 && isfinite(info.log_evidence));
+    CHECK_OK(ik_laplace_result_map(r, map, 4));
+    CHECK_OK(ik_laplace_result_map(observed, omap, 4));
+    CHECK(memcmp(map, omap, sizeof map) == 0); /* the MAP does not depend on the Hessian */
+    CHECK_OK(ik_laplace_result_covariance(r, cov, 16));
+    CHECK_OK(ik_laplace_result_covariance(observed, ocov, 16));
+    CHECK_OK(ik_laplace_result_hessian(r, hess, 16));
+    /* ik_nlls_fit with absolute sigma from the MAP (Levenberg-Marquardt from START stops a few
+     * 1e-9 away, where J^T W J differs by about as much), and from START for the record. */
+    CHECK_OK(ik_nlls_fit(m, x, NG, y, s, IK_SIGMA_ABSOLUTE, map, 4, NULL, NULL, NULL, &fit));
+    CHECK_OK(ik_nlls_result_params(fit, pf, 4));
+    CHECK_OK(ik_nlls_result_covariance(fit, gn, 16));
+    ik_nlls_result_free(fit);
+    CHECK_OK(ik_nlls_fit(m, x, NG, y, s, IK_SIGMA_ABSOLUTE, START, 4, NULL, NULL, NULL, &fit));
+    CHECK_OK(ik_nlls_result_covariance(fit, gn0, 16));
+    ik_nlls_result_free(fit);
+    gap = cov_gap(cov, gn);
+    gap0 = cov_gap(cov, gn0);
+    printf("Laplace (Fisher) vs ik_nlls_fit's absolute-sigma covariance: %.2g (fit from the MAP), %.2g (from "
+           "START); observed vs it %.2g (in standard errors)\n", gap, gap0, cov_gap(ocov, gn));
+    snprintf(what, sizeof what, "Fisher Laplace vs ik_nlls_fit (J^T W J)^-1: %.2g, MAP vs fit %.2g", gap, max_rel(map, pf, 4));
+    CHECK_MSG(gap < 1e-9 && max_rel(map, pf, 4) < 1e-12, what);
+    CHECK(gap0 < 1e-6);
+    CHECK(cov_gap(ocov, gn) > 1e-4); /* the observed Hessian has the residual term */
+    CHECK(info.log_evidence != oinfo.log_evidence);
+    /* H cov = I for the Fisher Hessian too. */
+    {
+        size_t a, b, k;
+        double worst = 0;
+        for (a = 0; a < 4; a++)
+            for (b = 0; b < 4; b++) {
+                double sum = 0;
+                for (k = 0; k < 4; k++) sum += hess[a * 4 + k] * cov[k * 4 + b];
+                worst = fabs(sum - (a == b)) > worst ? fabs(sum - (a == b)) : worst;
+            }
+        CHECK(worst < 1e-9);
+    }
+    ik_laplace_result_free(r);
+    ik_laplace_result_free(observed);
+    /* Bad values of the option, and a likelihood without a closed-form Fisher information. */
+    opts.hessian = 2;
+    CHECK_ERR(ik_laplace(post, START, 4, &opts, &r), IK_ERR_INVALID_ARGUMENT, "options->hessian is 2");
+    CHECK(r == NULL);
+    opts.hessian = -1;
+    CHECK_ERR(ik_laplace(post, START, 4, &opts, &r), IK_ERR_INVALID_ARGUMENT, "options->hessian is -1");
+    CHECK_OK(ik_posterior_options_default(&popts));
+    popts.log_likelihood = "-abs(f - y)/b - log(2*b)";
+    CHECK_OK(ik_posterior_create(m, x, NG, 1, y, NULL, IK_LIKELIHOOD_FORMULA, &popts, &formula));
+    opts.hessian = IK_LAPLACE_HESSIAN_FISHER;
+    CHECK_ERR(ik_laplace(formula, (double[]){2.0, 0.3, 0.1, 0.5, 0.05}, 5, &opts, &r), IK_ERR_INVALID_ARGUMENT,
+              "Gaussian, Poisson and Student-t");
+    CHECK(r == NULL);
+    ik_posterior_free(formula);
+    ik_posterior_free(post);
+    ik_model_free(m);
+}
+
 static void test_laplace_options_and_issues(void) {
     static const char* const inputs[] = {"x"};
     double x[5] = {0, 1, 2, 3, 4}, y[5] = {0.1, 1.1, 1.9, 3.2, 3.9}, p0[3] = {0, 0.5, 0.5}, tmp[9];
@@ -706,6 +803,20 @@ static void test_bad_inputs(void) {
     CHECK_ERR(ik_posterior_create(m, x, NG, 1, y, s, IK_LIKELIHOOD_GAUSSIAN, &opts, &out), IK_ERR_INVALID_ARGUMENT,
               "options->struct_size is 7");
     CHECK_ERR(ik_posterior_options_default(NULL), IK_ERR_INVALID_ARGUMENT, "options is NULL");
+    {
+        static const char* const inputs[] = {"x"};
+        ik_model_t* constant = NULL;
+        CHECK_OK(ik_model_compile("2*x", inputs, 1, NULL, 0, &constant));
+        CHECK_ERR(ik_posterior_create(constant, x, NG, 1, y, s, IK_LIKELIHOOD_GAUSSIAN, NULL, &out), IK_ERR_DIMENSION,
+                  "the posterior has no parameters");
+        ik_model_free(constant);
+    }
+    CHECK_OK(ik_posterior_options_default(&opts));
+    opts.log_likelihood_fn = gauss_terms;
+    opts.n_log_likelihood_params = (size_t)1 << 40;
+    CHECK_ERR(ik_posterior_create(m, x, NG, 1, y, s, IK_LIKELIHOOD_CALLBACK, &opts, &out), IK_ERR_DIMENSION,
+              "options->n_log_likelihood_params is 1099511627776");
+    CHECK_OK(ik_posterior_options_default(&opts));
 
     /* ik_posterior_set_prior */
     CHECK_OK(ik_posterior_create(m, x, NG, 1, y, s, IK_LIKELIHOOD_GAUSSIAN, NULL, &post));
@@ -771,6 +882,7 @@ int main(void) {
     test_log_prior_callback();
     test_likelihoods();
     test_laplace();
+    test_laplace_fisher();
     test_laplace_options_and_issues();
     test_posterior_logprob();
     test_bad_inputs();

@@ -182,11 +182,6 @@ from .nonlinear import OptimizeResult  # noqa: E402
 
 __all__ += ["minimize", "root", "root_scalar", "OptimizeResult", "RootResults"]
 
-# Bayesian posteriors and Laplace's method (log-probabilities for the samplers: inference._as_logprob).
-from .inference import LaplaceResult, Posterior, laplace  # noqa: E402
-
-__all__ += ["Posterior", "laplace", "LaplaceResult"]
-
 # MCMC diagnostics (emcee's autocorrelation time; ArviZ's ESS, R-hat, HDI and summary).
 from .diagnostics import (  # noqa: E402
     AutocorrError,
@@ -202,6 +197,11 @@ from .diagnostics import (  # noqa: E402
 
 __all__ += ["autocorr_time", "autocorr_function", "AutocorrError", "ess", "rhat", "hdi",
             "summary", "acceptance_fraction", "discard_thin"]
+
+# Bayesian posteriors and Laplace's method (log-probabilities for the samplers: inference._as_logprob).
+from .inference import LaplaceResult, Posterior, laplace  # noqa: E402
+
+__all__ += ["Posterior", "laplace", "LaplaceResult"]
 
 # MCMC samplers with emcee's call shapes: the affine-invariant ensemble sampler and random-walk
 # Metropolis (inferkit.moves holds StretchMove, DEMove and WalkMove).

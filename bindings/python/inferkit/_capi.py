@@ -172,6 +172,15 @@ IK_ROOT_LOCAL_MINIMUM = 5
 IK_ROOT_LINE_SEARCH_FAILED = 6
 IK_ROOT_NONFINITE = 7
 
+# enum ik_sampling_phase
+IK_PHASE_WARMUP = 0
+IK_PHASE_SAMPLING = 1
+
+# enum ik_ess_method
+IK_ESS_BULK = 0
+IK_ESS_TAIL = 1
+IK_ESS_MEAN = 2
+
 # enum ik_likelihood
 IK_LIKELIHOOD_GAUSSIAN = 0
 IK_LIKELIHOOD_GAUSSIAN_FREE_SIGMA = 1
@@ -189,18 +198,13 @@ IK_PRIOR_HALFNORMAL = 3
 IK_PRIOR_LOGUNIFORM = 4
 IK_PRIOR_FLAT = 5
 
+# enum ik_laplace_hessian
+IK_LAPLACE_HESSIAN_OBSERVED = 0
+IK_LAPLACE_HESSIAN_FISHER = 1
+
 # enum ik_space
 IK_SPACE_CONSTRAINED = 0
 IK_SPACE_UNCONSTRAINED = 1
-
-# enum ik_sampling_phase
-IK_PHASE_WARMUP = 0
-IK_PHASE_SAMPLING = 1
-
-# enum ik_ess_method
-IK_ESS_BULK = 0
-IK_ESS_TAIL = 1
-IK_ESS_MEAN = 2
 
 
 # --------------------------------- types ----------------------------------
@@ -383,11 +387,11 @@ ik_model_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.POINTER(ctypes.c_double), 
 ik_model_jacobian_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_void_p)
 ik_progress_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_int64, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.c_double, ctypes.c_void_p)
 ik_hessian_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_void_p)
+ik_sampling_progress_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_int32, ctypes.c_int64, ctypes.c_int64, ctypes.c_void_p)
+ik_draws_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_int64, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_void_p)
 ik_loglik_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_void_p)
 ik_logprob_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_void_p)
 ik_logprob_grad_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_double), ctypes.c_void_p)
-ik_sampling_progress_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_int32, ctypes.c_int64, ctypes.c_int64, ctypes.c_void_p)
-ik_draws_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_int64, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_void_p)
 
 
 ik_linear_options_t._fields_ = [
@@ -653,6 +657,7 @@ ik_laplace_options_t._fields_ = [
     ("struct_size", ctypes.c_size_t),  # size_t struct_size
     ("method", ctypes.c_int32),  # int32_t method
     ("minimize", ctypes.POINTER(ik_minimize_options_t)),  # const ik_minimize_options_t *minimize
+    ("hessian", ctypes.c_int32),  # int32_t hessian
 ]
 
 
@@ -1964,6 +1969,119 @@ SIGNATURES = {
     "ik_root_result_message": (ctypes.c_char_p, (ctypes.POINTER(ik_root_result_t),)),
     # void ik_root_result_free(ik_root_result_t *result)
     "ik_root_result_free": (None, (ctypes.POINTER(ik_root_result_t),)),
+    # ik_status_t ik_mcmc_autocorr_function(const double *x, size_t n, double *out)
+    "ik_mcmc_autocorr_function": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_mcmc_autocorr_time(const double *chain, size_t n_steps, size_t n_walkers,
+    #     size_t n_dim, double c, double tol, double *tau_out, int32_t *too_short_out)
+    "ik_mcmc_autocorr_time": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_double,
+            ctypes.c_double,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_int32),
+        ),
+    ),
+    # ik_status_t ik_mcmc_ess(const double *draws, size_t n_chains, size_t n_draws, size_t n_dim,
+    #     int32_t method, double *out)
+    "ik_mcmc_ess": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_mcmc_rhat(const double *draws, size_t n_chains, size_t n_draws, size_t n_dim,
+    #     double *out)
+    "ik_mcmc_rhat": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_mcmc_hdi(const double *samples, size_t n_samples, size_t n_dim, double prob,
+    #     double *out)
+    "ik_mcmc_hdi": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_double,
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_mcmc_summary(const double *draws, size_t n_chains, size_t n_draws, size_t
+    #     n_dim, const double *quantile_probs, size_t n_q, double hdi_prob, double *mean, double
+    #     *sd, double *quantiles, double *hdi, double *mcse_mean, double *ess_bulk, double
+    #     *ess_tail, double *rhat)
+    "ik_mcmc_summary": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_double,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_mcmc_acceptance_fraction(const double *chain, size_t n_steps, size_t
+    #     n_walkers, size_t n_dim, double *out)
+    "ik_mcmc_acceptance_fraction": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+        ),
+    ),
+    # ik_status_t ik_mcmc_discard_thin(const double *chain, size_t n_steps, size_t n_walkers,
+    #     size_t n_dim, size_t discard, size_t thin, double *out, size_t out_len, size_t *n_kept)
+    "ik_mcmc_discard_thin": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_size_t),
+        ),
+    ),
     # ik_status_t ik_posterior_options_default(ik_posterior_options_t *options)
     "ik_posterior_options_default": (ik_status_t, (ctypes.POINTER(ik_posterior_options_t),)),
     # ik_status_t ik_posterior_create(const ik_model_t *model, const double *x, size_t n_points,
@@ -2239,119 +2357,6 @@ SIGNATURES = {
     ),
     # void ik_logprob_free(ik_logprob_t *logprob)
     "ik_logprob_free": (None, (ctypes.POINTER(ik_logprob_t),)),
-    # ik_status_t ik_mcmc_autocorr_function(const double *x, size_t n, double *out)
-    "ik_mcmc_autocorr_function": (
-        ik_status_t,
-        (
-            ctypes.POINTER(ctypes.c_double),
-            ctypes.c_size_t,
-            ctypes.POINTER(ctypes.c_double),
-        ),
-    ),
-    # ik_status_t ik_mcmc_autocorr_time(const double *chain, size_t n_steps, size_t n_walkers,
-    #     size_t n_dim, double c, double tol, double *tau_out, int32_t *too_short_out)
-    "ik_mcmc_autocorr_time": (
-        ik_status_t,
-        (
-            ctypes.POINTER(ctypes.c_double),
-            ctypes.c_size_t,
-            ctypes.c_size_t,
-            ctypes.c_size_t,
-            ctypes.c_double,
-            ctypes.c_double,
-            ctypes.POINTER(ctypes.c_double),
-            ctypes.POINTER(ctypes.c_int32),
-        ),
-    ),
-    # ik_status_t ik_mcmc_ess(const double *draws, size_t n_chains, size_t n_draws, size_t n_dim,
-    #     int32_t method, double *out)
-    "ik_mcmc_ess": (
-        ik_status_t,
-        (
-            ctypes.POINTER(ctypes.c_double),
-            ctypes.c_size_t,
-            ctypes.c_size_t,
-            ctypes.c_size_t,
-            ctypes.c_int32,
-            ctypes.POINTER(ctypes.c_double),
-        ),
-    ),
-    # ik_status_t ik_mcmc_rhat(const double *draws, size_t n_chains, size_t n_draws, size_t n_dim,
-    #     double *out)
-    "ik_mcmc_rhat": (
-        ik_status_t,
-        (
-            ctypes.POINTER(ctypes.c_double),
-            ctypes.c_size_t,
-            ctypes.c_size_t,
-            ctypes.c_size_t,
-            ctypes.POINTER(ctypes.c_double),
-        ),
-    ),
-    # ik_status_t ik_mcmc_hdi(const double *samples, size_t n_samples, size_t n_dim, double prob,
-    #     double *out)
-    "ik_mcmc_hdi": (
-        ik_status_t,
-        (
-            ctypes.POINTER(ctypes.c_double),
-            ctypes.c_size_t,
-            ctypes.c_size_t,
-            ctypes.c_double,
-            ctypes.POINTER(ctypes.c_double),
-        ),
-    ),
-    # ik_status_t ik_mcmc_summary(const double *draws, size_t n_chains, size_t n_draws, size_t
-    #     n_dim, const double *quantile_probs, size_t n_q, double hdi_prob, double *mean, double
-    #     *sd, double *quantiles, double *hdi, double *mcse_mean, double *ess_bulk, double
-    #     *ess_tail, double *rhat)
-    "ik_mcmc_summary": (
-        ik_status_t,
-        (
-            ctypes.POINTER(ctypes.c_double),
-            ctypes.c_size_t,
-            ctypes.c_size_t,
-            ctypes.c_size_t,
-            ctypes.POINTER(ctypes.c_double),
-            ctypes.c_size_t,
-            ctypes.c_double,
-            ctypes.POINTER(ctypes.c_double),
-            ctypes.POINTER(ctypes.c_double),
-            ctypes.POINTER(ctypes.c_double),
-            ctypes.POINTER(ctypes.c_double),
-            ctypes.POINTER(ctypes.c_double),
-            ctypes.POINTER(ctypes.c_double),
-            ctypes.POINTER(ctypes.c_double),
-            ctypes.POINTER(ctypes.c_double),
-        ),
-    ),
-    # ik_status_t ik_mcmc_acceptance_fraction(const double *chain, size_t n_steps, size_t
-    #     n_walkers, size_t n_dim, double *out)
-    "ik_mcmc_acceptance_fraction": (
-        ik_status_t,
-        (
-            ctypes.POINTER(ctypes.c_double),
-            ctypes.c_size_t,
-            ctypes.c_size_t,
-            ctypes.c_size_t,
-            ctypes.POINTER(ctypes.c_double),
-        ),
-    ),
-    # ik_status_t ik_mcmc_discard_thin(const double *chain, size_t n_steps, size_t n_walkers,
-    #     size_t n_dim, size_t discard, size_t thin, double *out, size_t out_len, size_t *n_kept)
-    "ik_mcmc_discard_thin": (
-        ik_status_t,
-        (
-            ctypes.POINTER(ctypes.c_double),
-            ctypes.c_size_t,
-            ctypes.c_size_t,
-            ctypes.c_size_t,
-            ctypes.c_size_t,
-            ctypes.c_size_t,
-            ctypes.POINTER(ctypes.c_double),
-            ctypes.c_size_t,
-            ctypes.POINTER(ctypes.c_size_t),
-        ),
-    ),
     # ik_status_t ik_ensemble_options_default(ik_ensemble_options_t *options)
     "ik_ensemble_options_default": (ik_status_t, (ctypes.POINTER(ik_ensemble_options_t),)),
     # ik_status_t ik_ensemble_create(const ik_logprob_t *logprob, size_t n_walkers, uint64_t seed,
@@ -2708,6 +2713,14 @@ FUNCTIONS = (
     "ik_root_result_values",
     "ik_root_result_message",
     "ik_root_result_free",
+    "ik_mcmc_autocorr_function",
+    "ik_mcmc_autocorr_time",
+    "ik_mcmc_ess",
+    "ik_mcmc_rhat",
+    "ik_mcmc_hdi",
+    "ik_mcmc_summary",
+    "ik_mcmc_acceptance_fraction",
+    "ik_mcmc_discard_thin",
     "ik_posterior_options_default",
     "ik_posterior_create",
     "ik_posterior_set_prior",
@@ -2740,14 +2753,6 @@ FUNCTIONS = (
     "ik_logprob_constrain",
     "ik_logprob_unconstrain",
     "ik_logprob_free",
-    "ik_mcmc_autocorr_function",
-    "ik_mcmc_autocorr_time",
-    "ik_mcmc_ess",
-    "ik_mcmc_rhat",
-    "ik_mcmc_hdi",
-    "ik_mcmc_summary",
-    "ik_mcmc_acceptance_fraction",
-    "ik_mcmc_discard_thin",
     "ik_ensemble_options_default",
     "ik_ensemble_create",
     "ik_ensemble_run",

@@ -260,6 +260,72 @@ def test_laplace_on_the_lectures_noisy_gaussian_fit():
     np.testing.assert_allclose(bfgs.map, popt, rtol=1e-5)
 
 
+def test_laplace_fisher_hessian_equals_curve_fit_on_the_lectures_noisy_fit():
+    """hessian="fisher": the likelihood's expected information J^T W J (plus the flat priors'
+    zero Hessian), so the covariance is curve_fit's absolute-sigma pcov on the noisy data too;
+    "observed" stays the inverse of chi2/2's full Hessian."""
+    x, y, sigma = peak_data()
+    popt, pcov = scipy.optimize.curve_fit(peak, x, y, p0=START, sigma=sigma, absolute_sigma=True,
+                                          jac=peak_jacobian, xtol=1e-15, ftol=1e-15, gtol=1e-15)
+    post = lecture_posterior(x, y, sigma)
+    res = inferkit.laplace(post, START, hessian="fisher")
+    assert res.success and res.cov_issue is None and res.hessian_kind == "fisher"
+    np.testing.assert_allclose(res.map, popt, rtol=1e-8)
+    gap = cov_gap(res.cov, pcov)
+    assert gap < 1e-6, gap
+    np.testing.assert_allclose(np.diag(res.cov), np.diag(pcov), rtol=1e-6)
+    J = peak_jacobian(x, *res.map) / sigma[:, None]
+    np.testing.assert_allclose(res.hess, J.T @ J, rtol=1e-12, atol=1e-12 * np.abs(res.hess).max())
+    np.testing.assert_allclose(res.stderr, np.sqrt(np.diag(pcov)), rtol=1e-6)
+    # The evidence uses the Fisher Hessian's determinant.
+    sign, logdet = np.linalg.slogdet(res.hess)
+    assert sign > 0
+    assert res.log_evidence == pytest.approx(res.log_posterior + 2 * np.log(2 * np.pi) - 0.5 * logdet, rel=1e-12)
+    # "observed" is the default and keeps the full Hessian of chi2/2.
+    observed = inferkit.laplace(post, START, hessian="observed")
+    default = inferkit.laplace(post, START)
+    assert observed.hessian_kind == "observed" and default.hessian_kind == "observed"
+    np.testing.assert_array_equal(observed.cov, default.cov)
+    np.testing.assert_array_equal(observed.map, res.map)
+    full = np.linalg.inv(chi2_hessian(x, y, sigma, popt))
+    assert cov_gap(observed.cov, full) < 1e-6
+    assert cov_gap(observed.cov, pcov) > 1e-4
+    # A normal prior adds its curvature: (J^T W J + 1/tau^2 on A)^-1 at the MAP.
+    tau = 0.05
+    with_prior = inferkit.Posterior(PEAK, x, y, sigma=sigma, priors={"sig": ("flat", 0, np.inf), "A": ("normal", 2.0, tau)})
+    res = inferkit.laplace(with_prior, START, hessian="fisher")
+    J = peak_jacobian(x, *res.map) / sigma[:, None]
+    precision = J.T @ J
+    precision[0, 0] += 1 / tau**2
+    assert cov_gap(res.cov, np.linalg.inv(precision)) < 1e-10
+
+
+def test_laplace_fisher_hessian_bad_values_and_likelihoods():
+    x, y, sigma = peak_data()
+    post = lecture_posterior(x, y, sigma)
+    for bad in ("expected", "Fisher", 1, None):
+        with pytest.raises(inferkit.InvalidArgumentError) as excinfo:
+            inferkit.laplace(post, START, hessian=bad)
+        assert_error(excinfo, inferkit.InvalidArgumentError, _capi.IK_ERR_INVALID_ARGUMENT, f"hessian is {bad!r}",
+                     "'observed'", "'fisher'")
+    formula = inferkit.Posterior(PEAK, x, y, likelihood="formula", log_likelihood="-abs(f - y)/b - log(2*b)",
+                                 priors={"b": ("loguniform", 1e-3, 1.0)})
+    with pytest.raises(inferkit.InvalidArgumentError) as excinfo:
+        inferkit.laplace(formula, np.append(THETA, 0.04), hessian="fisher")
+    assert_error(excinfo, inferkit.InvalidArgumentError, _capi.IK_ERR_INVALID_ARGUMENT, "Gaussian, Poisson and Student-t")
+    # Poisson and Student-t have one.
+    counts = np.random.default_rng(3).poisson(peak(x, *TRUTH) * 20)
+    poisson = inferkit.Posterior("20*(" + PEAK + ")", x, counts, likelihood="poisson", priors={"sig": ("flat", 0, np.inf)})
+    res = inferkit.laplace(poisson, START, hessian="fisher")
+    f = 20 * peak(x, *res.map)
+    J = 20 * peak_jacobian(x, *res.map)
+    np.testing.assert_allclose(res.hess, J.T @ (J / f[:, None]), rtol=1e-10, atol=1e-12 * np.abs(res.hess).max())
+    student = inferkit.Posterior(PEAK, x, y, sigma=sigma, likelihood="student_t", nu=4.0, priors={"sig": ("flat", 0, np.inf)})
+    res = inferkit.laplace(student, START, hessian="fisher")
+    J = peak_jacobian(x, *res.map) / sigma[:, None]
+    np.testing.assert_allclose(res.hess, 5 / 7 * J.T @ J, rtol=1e-12, atol=1e-12 * np.abs(res.hess).max())
+
+
 def test_laplace_evidence_of_a_conjugate_linear_gaussian_model():
     x = np.array([0, 0.5, 1.1, 1.9, 2.4, 3.0, 3.8, 4.1])
     y = np.array([0.9, 1.6, 2.0, 2.9, 3.1, 4.2, 4.8, 5.5])
@@ -398,6 +464,28 @@ def test_formula_likelihood_and_callable_model():
     p = np.append(THETA, 0.04)
     expected = np.sum(scipy.stats.laplace.logpdf(y, peak(x, *THETA), 0.04)) + scipy.stats.loguniform(1e-3, 1).logpdf(0.04)
     assert post.log_prob(p) == pytest.approx(expected, rel=1e-12)
+    # The same likelihood as a Python callable of (f, y, s, *eta).
+    by_function = inferkit.Posterior(PEAK, x, y, likelihood=lambda f, y, s, b: scipy.stats.laplace.logpdf(y, f, b),
+                                     likelihood_params=("b",), priors={"b": ("loguniform", 1e-3, 1.0)})
+    assert by_function.param_names == NAMES + ("b",)
+    assert by_function.log_prob(p) == pytest.approx(expected, rel=1e-12)
+    np.testing.assert_allclose(by_function.grad_log_prob(p), post.grad_log_prob(p), rtol=1e-5, atol=1e-3)
+
+    class Boom(Exception):
+        pass
+
+    def failing(f, y, s):
+        raise Boom("in the likelihood")
+
+    bad = inferkit.Posterior(PEAK, x, y, likelihood=failing)
+    with pytest.raises(Boom, match="in the likelihood"):
+        bad.log_prob(THETA)
+    with pytest.raises(Boom):
+        inferkit.laplace(bad, START)
+    with pytest.raises(Boom):
+        _as_logprob(bad).log_prob(np.stack([THETA, THETA]))
+    with pytest.raises(inferkit.InvalidArgumentError, match="likelihood_params is given"):
+        inferkit.Posterior(PEAK, x, y, sigma=sigma, likelihood_params=("b",))
     # A Python callable model f(x, *params) (through a callback model) agrees with the formula.
     by_callable = inferkit.Posterior(peak, x, y, sigma=sigma, p0=START)
     by_formula = inferkit.Posterior(PEAK, x, y, sigma=sigma)
