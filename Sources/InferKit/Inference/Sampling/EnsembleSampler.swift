@@ -273,7 +273,9 @@ public final class EnsembleSampler {
                                             what: "the proposal of walker \(w) at step \(stepCount + 1)")
                 }
                 let difference = factors[i] + lp - logProbabilities[w]
-                if difference > log(streams[w].openUniform()) {
+                // emcee's test difference > log u; u < 1, so log u is needed only when difference < 0.
+                let u = streams[w].openUniform()
+                if difference >= 0 || difference > log(u) {
                     accepted[w] = true
                     logProbabilities[w] = lp
                     for k in 0..<d { positions[w * d + k] = proposals[i * d + k] }
