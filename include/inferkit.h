@@ -2515,6 +2515,269 @@ ik_status_t ik_nuts_state_restore(ik_nuts_t* sampler, const void* state, size_t 
 /** Releases a sampler; NULL is a no-op. */
 void ik_nuts_free(ik_nuts_t* sampler);
 
+/* ------------------------------------------------------------------------------------------ */
+/* The affine-invariant ensemble sampler (ik_ensemble_*)                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+/*
+ * Goodman & Weare (2010) as emcee 3 implements it: n_walkers walkers move together; each step
+ * picks one move from the weighted mixture (stretch, differential evolution, walk), splits the
+ * walkers at random into two halves and updates each half against the other. Within a half, log p
+ * of all its proposals is evaluated in one call (a formula runs vectorised over the walkers;
+ * with n_threads > 1 the half is cut into contiguous chunks evaluated concurrently). Walker k
+ * draws all its random numbers from stream k of the seed, so a seed gives bit-identical chains
+ * for every thread count. Draws are stored draw-major as emcee stores them: (steps, walkers,
+ * n_dim). A handle keeps the chain of every run since its creation or last reset; run again with
+ * initial NULL to continue (emcee's run_mcmc(None, n)).
+ * Threads: one ik_ensemble_t must not be used from two threads at once. With n_threads > 1 a
+ * callback log-probability is called from worker threads, concurrently for different walkers.
+ */
+
+/** Options of ik_ensemble_create(). Fill with ik_ensemble_options_default(). A move with weight
+ *  0 is not used; the weights need not sum to 1 (each step uses move m with probability
+ *  weight_m / sum). */
+typedef struct ik_ensemble_options_t {
+    size_t struct_size;               /**< sizeof(ik_ensemble_options_t), set by ik_ensemble_options_default */
+    int32_t n_threads;                /**< threads evaluating each half-ensemble (default 1); 0 = all cores
+                                           when it pays: each run times its first half-ensembles on
+                                           one thread and a cheap log p stays there */
+    double stretch_weight;            /**< weight of the stretch move (default 1) */
+    double stretch_a;                 /**< its scale a > 1 (default 2, emcee's StretchMove(a=2.0)) */
+    double de_weight;                 /**< weight of the differential-evolution move (default 0) */
+    double de_sigma;                  /**< its relative spread of gamma, >= 0 (default 1e-5, emcee's DEMove) */
+    double de_gamma0;                 /**< its mean gamma, > 0, or 0 (default) for 2.38 / sqrt(2 n_dim) */
+    double walk_weight;               /**< weight of the walk move (default 0) */
+    int64_t walk_s;                   /**< its subset size s, 2 <= s <= n_walkers / 2, or 0 (default) for the
+                                           whole complementary half (emcee's WalkMove(s=None)) */
+    int64_t thin;                     /**< keep every thin-th step (emcee's thin_by): a run of n_steps makes
+                                           n_steps x thin steps and stores n_steps (default 1) */
+    ik_sampling_progress_fn progress; /**< NULL, or called after every stored step (IK_PHASE_SAMPLING, stored
+                                           steps of this run, n_steps); non-zero stops the run cleanly */
+    void* progress_data;              /**< passed to progress */
+    ik_draws_fn draws;                /**< NULL, or called with every stored step (draw = its index in the
+                                           handle's chain); non-zero aborts with IK_ERR_CALLBACK */
+    void* draws_data;                 /**< passed to draws */
+} ik_ensemble_options_t;
+
+/** Fills *options with the defaults (the stretch move alone, a = 2, one thread, no thinning). */
+ik_status_t ik_ensemble_options_default(ik_ensemble_options_t* options);
+
+/** An ensemble sampler with its chain. Free with ik_ensemble_free(). */
+typedef struct ik_ensemble_t ik_ensemble_t;
+
+/**
+ * An ensemble sampler of logprob with n_walkers walkers. The sampler keeps its own reference to
+ * the log-probability (logprob may be freed afterwards; its callbacks' user_data must stay valid).
+ *  options   NULL for defaults
+ *  ensemble  receives the handle (NULL on failure)
+ * Errors: IK_ERR_INVALID_ARGUMENT (NULL or freed logprob, NULL ensemble, n_walkers < 2 n_dim,
+ * an option out of range naming it, e.g. a walk subset larger than half the walkers, a move that
+ * needs 4 walkers, every weight 0), IK_ERR_NO_MEMORY (n_walkers x (n_dim + 1) > 2^27).
+ */
+ik_status_t ik_ensemble_create(const ik_logprob_t* logprob, size_t n_walkers, uint64_t seed,
+                               const ik_ensemble_options_t* options, ik_ensemble_t** ensemble);
+
+/**
+ * Makes n_steps stored steps and appends them to the chain.
+ *  initial    n_walkers x n_dim starting positions (row-major), or NULL to continue from the
+ *             last state (after a run or ik_ensemble_restore_state)
+ *  n_walkers, n_dim  must equal the sampler's (also when initial is NULL)
+ *  n_steps    >= 1
+ * Returns IK_OK also when the progress callback stopped the run (ik_ensemble_info says so).
+ * Errors: IK_ERR_INVALID_ARGUMENT (n_steps 0; initial NULL before any state; a walker whose
+ * log p is -inf, "walker 4 starts outside the support"), IK_ERR_DIMENSION (n_walkers or n_dim
+ * differ from the sampler's), IK_ERR_NONFINITE (NaN/inf in initial naming walker and parameter;
+ * log p NaN or +inf at a start or a proposal, naming the walker and step), IK_ERR_SINGULAR (the
+ * initial walkers are not linearly independent: emcee's condition-number test, > 1e8),
+ * IK_ERR_CALLBACK (the log-probability or draws callback returned non-zero), IK_ERR_NO_MEMORY
+ * (the chain would hold more than 2^31 values). After an error mid-run the steps stored so far
+ * stay.
+ */
+ik_status_t ik_ensemble_run(ik_ensemble_t* ensemble, const double* initial, size_t n_walkers,
+                            size_t n_dim, size_t n_steps);
+
+/** Replaces the progress callback of the next runs (options->progress at creation); fn NULL
+ *  removes it. */
+ik_status_t ik_ensemble_set_progress(ik_ensemble_t* ensemble, ik_sampling_progress_fn fn,
+                                     void* user_data);
+
+/** Replaces the thinning of the next runs (options->thin at creation; emcee's per-run thin_by):
+ *  each stored step is the last of `thin` steps. IK_ERR_INVALID_ARGUMENT for thin < 1. */
+ik_status_t ik_ensemble_set_thin(ik_ensemble_t* ensemble, int64_t thin);
+
+/** Summary of a sampler. Set info->struct_size = sizeof(ik_ensemble_info_t) before the call. */
+typedef struct ik_ensemble_info_t {
+    size_t struct_size;      /**< sizeof(ik_ensemble_info_t), set by the caller */
+    size_t n_walkers;        /**< walkers */
+    size_t n_dim;            /**< parameters */
+    size_t n_steps;          /**< stored steps in the chain (emcee's iteration) */
+    int64_t total_steps;     /**< steps made since creation or reset, thinned ones included */
+    int32_t stopped;         /**< 1 when the last run was stopped by its progress callback */
+    int32_t has_state;       /**< 1 when the walkers have positions (a run with initial NULL can go on) */
+} ik_ensemble_info_t;
+
+/** The summary into *info (info->struct_size must be sizeof(ik_ensemble_info_t)). */
+ik_status_t ik_ensemble_info(const ik_ensemble_t* ensemble, ik_ensemble_info_t* info);
+
+/** The number of stored steps (emcee's iteration) into *n_steps. */
+ik_status_t ik_ensemble_n_steps(const ik_ensemble_t* ensemble, size_t* n_steps);
+
+/**
+ * The chain as emcee's get_chain(discard, thin): stored steps discard + thin - 1,
+ * discard + 2 thin - 1, ... (n = (n_steps - discard) / thin of them, 0 when discard >= n_steps),
+ * each n_walkers x n_dim, into out (len >= n x n_walkers x n_dim; out may be NULL when that is 0).
+ * emcee's flat=True is the same memory read as (n x n_walkers) x n_dim.
+ * Errors: IK_ERR_INVALID_ARGUMENT (thin 0), IK_ERR_DIMENSION (len too short).
+ */
+ik_status_t ik_ensemble_chain(const ik_ensemble_t* ensemble, size_t discard, size_t thin,
+                              double* out, size_t len);
+
+/** log p of the chain's draws as ik_ensemble_chain: n x n_walkers values. */
+ik_status_t ik_ensemble_log_prob(const ik_ensemble_t* ensemble, size_t discard, size_t thin,
+                                 double* out, size_t len);
+
+/** The current positions (n_walkers x n_dim, len >= that) and, when log_prob is not NULL, their
+ *  log p (n_walkers values, log_prob_len >= n_walkers). IK_ERR_INVALID_ARGUMENT before any state. */
+ik_status_t ik_ensemble_current(const ik_ensemble_t* ensemble, double* positions, size_t len,
+                                double* log_prob, size_t log_prob_len);
+
+/** Each walker's fraction of accepted proposals over the stored steps (emcee's
+ *  acceptance_fraction), n_walkers values (len >= n_walkers; 0 before any step). */
+ik_status_t ik_ensemble_acceptance_fraction(const ik_ensemble_t* ensemble, double* out, size_t len);
+
+/** Forgets the chain, the acceptance counts and the step count; the walkers keep their state, so
+ *  a run with initial NULL continues (emcee's reset). */
+ik_status_t ik_ensemble_reset(ik_ensemble_t* ensemble);
+
+/** The number of 64-bit words of a saved state into *size:
+ *  5 + n_walkers (n_dim + 1) + 5 (n_walkers + 1). */
+ik_status_t ik_ensemble_state_size(const ik_ensemble_t* ensemble, size_t* size);
+
+/**
+ * The complete sampler state (positions and log p as IEEE bit patterns, every random stream, the
+ * step count) into buf (len >= ik_ensemble_state_size). A sampler restored from it continues
+ * bit for bit as this one would; the chain itself is not part of the state.
+ */
+ik_status_t ik_ensemble_save_state(const ik_ensemble_t* ensemble, uint64_t* buf, size_t len);
+
+/**
+ * Restores a state saved by ik_ensemble_save_state from a sampler with the same n_walkers and
+ * n_dim (its options and seed may differ; the saved random streams are used) and clears the
+ * chain. Errors: IK_ERR_DIMENSION (len differs from the state size, other walkers or n_dim),
+ * IK_ERR_INVALID_ARGUMENT (not a saved ensemble state, or corrupt).
+ */
+ik_status_t ik_ensemble_restore_state(ik_ensemble_t* ensemble, const uint64_t* buf, size_t len);
+
+/** Releases a sampler; NULL is a no-op. */
+void ik_ensemble_free(ik_ensemble_t* ensemble);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Random-walk Metropolis-Hastings (ik_metropolis_*)                                          */
+/* ------------------------------------------------------------------------------------------ */
+
+/*
+ * n_chains independent chains with a Gaussian jumping distribution. During warm-up each chain
+ * adapts it (Haario et al. 2001: from iteration max(100, 10 n_dim) on, the covariance
+ * (2.38^2 / n_dim)(C + eps (tr C / n_dim) I) of the chain's running covariance C, refactored
+ * every 10 iterations; and a Robbins-Monro scale lambda with log lambda += t^-0.6 (alpha_t -
+ * target)); then the jumping distribution freezes, so the kept draws come from a valid Markov
+ * chain. Chain c draws all its random numbers from stream c of the seed: bit-identical results
+ * for every thread count. With n_threads > 1, groups of chains run concurrently and a callback
+ * log-probability is called from worker threads, concurrently for different chains.
+ */
+
+/** Options of ik_metropolis_sample(). Fill with ik_metropolis_options_default(). */
+typedef struct ik_metropolis_options_t {
+    size_t struct_size;               /**< sizeof(ik_metropolis_options_t), set by ik_metropolis_options_default */
+    int64_t n_warmup;                 /**< warm-up iterations per chain, >= 0 (default 1000), not kept */
+    int64_t thin;                     /**< keep every thin-th sampling iteration, >= 1 (default 1) */
+    int32_t adapt_covariance;         /**< 1 (default): adapt the covariance during warm-up; 0: keep it */
+    int32_t adapt_scale;              /**< 1 (default): adapt the scale toward target_acceptance; 0: keep it */
+    double target_acceptance;         /**< in (0, 1), default 0.234 */
+    double regularization;            /**< eps >= 0 of the adapted covariance, default 1e-6 */
+    const double* proposal_cov;       /**< NULL (default), or the initial jumping covariance, n_dim x n_dim
+                                           row-major, symmetric positive definite (copied) */
+    double proposal_scale;            /**< with proposal_cov NULL: the initial jumping covariance is
+                                           proposal_scale^2 I, > 0 (default 0.1) */
+    int32_t n_threads;                /**< threads, 0 (default) = all cores */
+    ik_sampling_progress_fn progress; /**< NULL, or called every 50 iterations (warm-up and sampling, per chain)
+                                           and at the end of warm-up; non-zero stops the run cleanly */
+    void* progress_data;              /**< passed to progress */
+    ik_draws_fn draws;                /**< NULL, or called with every kept draw of all chains (n_chains x n_dim);
+                                           non-zero aborts with IK_ERR_CALLBACK */
+    void* draws_data;                 /**< passed to draws */
+} ik_metropolis_options_t;
+
+/** Fills *options with the defaults. */
+ik_status_t ik_metropolis_options_default(ik_metropolis_options_t* options);
+
+/** The draws of a Metropolis run. Free with ik_metropolis_free(). */
+typedef struct ik_metropolis_t ik_metropolis_t;
+
+/**
+ * Runs n_chains chains from the rows of initial (n_chains x n_dim, row-major, finite):
+ * options->n_warmup adapting iterations, then n_draws kept draws (n_draws x thin iterations).
+ *  result  receives the handle (NULL on failure)
+ * Returns IK_OK also when the progress callback stopped the run (ik_metropolis_info says so).
+ * Errors: IK_ERR_INVALID_ARGUMENT (NULL pointers, n_draws 0, an option out of range naming it,
+ * proposal_cov not symmetric positive definite, a chain whose log p is -inf at its start),
+ * IK_ERR_DIMENSION (n_chains 0, n_dim differs from logprob's), IK_ERR_NONFINITE (NaN/inf in
+ * initial or proposal_cov; log p NaN or +inf, naming the chain and iteration), IK_ERR_CALLBACK,
+ * IK_ERR_NO_MEMORY (n_draws x n_chains x n_dim > 2^31, or n_chains x n_dim^2 > 2^27).
+ */
+ik_status_t ik_metropolis_sample(const ik_logprob_t* logprob, const double* initial,
+                                 size_t n_chains, size_t n_dim, size_t n_draws, uint64_t seed,
+                                 const ik_metropolis_options_t* options, ik_metropolis_t** result);
+
+/** Summary of a run. Set info->struct_size = sizeof(ik_metropolis_info_t) before the call. */
+typedef struct ik_metropolis_info_t {
+    size_t struct_size;      /**< sizeof(ik_metropolis_info_t), set by the caller */
+    size_t n_chains;         /**< chains */
+    size_t n_dim;            /**< parameters */
+    size_t n_draws;          /**< kept draws per chain (fewer than asked when stopped) */
+    int32_t stopped;         /**< 1 when the progress callback stopped the run */
+} ik_metropolis_info_t;
+
+/** The summary into *info (info->struct_size must be sizeof(ik_metropolis_info_t)). */
+ik_status_t ik_metropolis_info(const ik_metropolis_t* result, ik_metropolis_info_t* info);
+
+/** The kept draws chain by chain, ArviZ's (chains, draws, n_dim) layout: draw d of chain c at
+ *  out[(c * n_draws + d) * n_dim ...] (len >= n_chains x n_draws x n_dim). */
+ik_status_t ik_metropolis_draws(const ik_metropolis_t* result, double* out, size_t len);
+
+/** log p of the kept draws, n_chains x n_draws (len >= that). */
+ik_status_t ik_metropolis_log_prob(const ik_metropolis_t* result, double* out, size_t len);
+
+/** Each chain's acceptance fraction over the sampling phase, n_chains values. */
+ik_status_t ik_metropolis_acceptance_fraction(const ik_metropolis_t* result, double* out, size_t len);
+
+/** Each chain's frozen jumping covariance, n_chains x n_dim x n_dim (row-major per chain). */
+ik_status_t ik_metropolis_proposal_cov(const ik_metropolis_t* result, double* out, size_t len);
+
+/** The number of 64-bit words of the run's final state into *size:
+ *  3 + n_chains (n_dim^2 + n_dim + 7). */
+ik_status_t ik_metropolis_state_size(const ik_metropolis_t* result, size_t* size);
+
+/** The chains' state at the end of the run (positions and log p as IEEE bit patterns, the frozen
+ *  jumping distributions, every random stream) into buf (len >= ik_metropolis_state_size), for
+ *  ik_metropolis_resume. */
+ik_status_t ik_metropolis_save_state(const ik_metropolis_t* result, uint64_t* buf, size_t len);
+
+/**
+ * Continues the chains of a saved state for n_draws more kept draws with their frozen jumping
+ * distributions: the draws equal those the uninterrupted run would have made next, bit for bit.
+ * No warm-up: of the options only thin, n_threads, progress and draws apply (NULL: defaults).
+ * Errors: IK_ERR_INVALID_ARGUMENT (NULL pointers, n_draws 0, not a saved Metropolis state or
+ * corrupt), IK_ERR_DIMENSION (len is not the state's size, n_dim differs from logprob's), and
+ * those of ik_metropolis_sample during the run.
+ */
+ik_status_t ik_metropolis_resume(const ik_logprob_t* logprob, const uint64_t* state, size_t len,
+                                 size_t n_draws, const ik_metropolis_options_t* options,
+                                 ik_metropolis_t** result);
+
+/** Releases a result; NULL is a no-op. */
+void ik_metropolis_free(ik_metropolis_t* result);
+
 #ifdef __cplusplus
 }
 #endif

@@ -65,23 +65,16 @@ public struct FormulaLogDensity: LogDensity, Sendable {
         guard points.count >= count * n, values.count >= count else {
             throw InferKitError.dimensionMismatch("\(count) points of \(n) parameters need \(count * n) values, got \(points.count)")
         }
-        // Column views of the row-major points: one strided copy per parameter.
-        var columns = [[Double]](repeating: [], count: n)
-        for k in 0..<n {
-            columns[k] = [Double](unsafeUninitializedCapacity: count) { b, initialized in
-                for i in 0..<count { b[i] = points[i * n + k] }
-                initialized = count
-            }
+        // Column views of the row-major points: one strided copy per parameter into one block.
+        let block = UnsafeMutableBufferPointer<Double>.allocate(capacity: Swift.max(1, n * count))
+        defer { block.deallocate() }
+        for i in 0..<count {
+            for k in 0..<n { block[k * count + i] = points[i * n + k] }
         }
+        let base = block.baseAddress!
+        let columns = (0..<n).map { UnsafeBufferPointer(start: base + $0 * count, count: count) }
         let none = UnsafeBufferPointer<Double>(start: nil, count: 0)
-        func withColumns(_ k: Int, _ acquired: [UnsafeBufferPointer<Double>]) {
-            if k == n {
-                overPoints.tape.evaluate(inputs: acquired, parameters: none, count: count, output: values)
-                return
-            }
-            columns[k].withUnsafeBufferPointer { withColumns(k + 1, acquired + [$0]) }
-        }
-        withColumns(0, [])
+        overPoints.tape.evaluate(inputs: columns, parameters: none, count: count, output: values)
     }
 
     public func valueAndGradient(_ point: UnsafeBufferPointer<Double>, gradient: UnsafeMutableBufferPointer<Double>) throws -> Double {

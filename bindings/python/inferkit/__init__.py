@@ -207,3 +207,10 @@ __all__ += ["Posterior", "laplace", "LaplaceResult"]
 from .nuts import NUTSSampler  # noqa: E402
 
 __all__ += ["NUTSSampler"]
+
+# MCMC samplers with emcee's call shapes: the affine-invariant ensemble sampler and random-walk
+# Metropolis (inferkit.moves holds StretchMove, DEMove and WalkMove).
+from . import moves  # noqa: E402
+from .sampling import EnsembleSampler, MetropolisSampler, State  # noqa: E402
+
+__all__ += ["EnsembleSampler", "MetropolisSampler", "State", "moves"]

@@ -377,6 +377,34 @@ class ik_nuts_info_t(ctypes.Structure):
     """Struct ``ik_nuts_info_t`` of the C header."""
 
 
+class ik_ensemble_options_t(ctypes.Structure):
+    """Struct ``ik_ensemble_options_t`` of the C header."""
+
+
+class ik_ensemble_t(ctypes.Structure):
+    """Opaque handle ``ik_ensemble_t`` of the C header, used through ctypes.POINTER."""
+
+    _fields_ = []
+
+
+class ik_ensemble_info_t(ctypes.Structure):
+    """Struct ``ik_ensemble_info_t`` of the C header."""
+
+
+class ik_metropolis_options_t(ctypes.Structure):
+    """Struct ``ik_metropolis_options_t`` of the C header."""
+
+
+class ik_metropolis_t(ctypes.Structure):
+    """Opaque handle ``ik_metropolis_t`` of the C header, used through ctypes.POINTER."""
+
+    _fields_ = []
+
+
+class ik_metropolis_info_t(ctypes.Structure):
+    """Struct ``ik_metropolis_info_t`` of the C header."""
+
+
 ik_status_t = ctypes.c_int32
 ik_model_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_void_p)
 ik_model_jacobian_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_size_t, ctypes.POINTER(ctypes.c_double), ctypes.c_void_p)
@@ -699,6 +727,62 @@ ik_nuts_info_t._fields_ = [
     ("metric", ctypes.c_int32),  # int32_t metric
     ("n_divergent", ctypes.c_int64),  # int64_t n_divergent
     ("n_gradient_evals", ctypes.c_int64),  # int64_t n_gradient_evals
+]
+
+
+ik_ensemble_options_t._fields_ = [
+    ("struct_size", ctypes.c_size_t),  # size_t struct_size
+    ("n_threads", ctypes.c_int32),  # int32_t n_threads
+    ("stretch_weight", ctypes.c_double),  # double stretch_weight
+    ("stretch_a", ctypes.c_double),  # double stretch_a
+    ("de_weight", ctypes.c_double),  # double de_weight
+    ("de_sigma", ctypes.c_double),  # double de_sigma
+    ("de_gamma0", ctypes.c_double),  # double de_gamma0
+    ("walk_weight", ctypes.c_double),  # double walk_weight
+    ("walk_s", ctypes.c_int64),  # int64_t walk_s
+    ("thin", ctypes.c_int64),  # int64_t thin
+    ("progress", ik_sampling_progress_fn),  # ik_sampling_progress_fn progress
+    ("progress_data", ctypes.c_void_p),  # void *progress_data
+    ("draws", ik_draws_fn),  # ik_draws_fn draws
+    ("draws_data", ctypes.c_void_p),  # void *draws_data
+]
+
+
+ik_ensemble_info_t._fields_ = [
+    ("struct_size", ctypes.c_size_t),  # size_t struct_size
+    ("n_walkers", ctypes.c_size_t),  # size_t n_walkers
+    ("n_dim", ctypes.c_size_t),  # size_t n_dim
+    ("n_steps", ctypes.c_size_t),  # size_t n_steps
+    ("total_steps", ctypes.c_int64),  # int64_t total_steps
+    ("stopped", ctypes.c_int32),  # int32_t stopped
+    ("has_state", ctypes.c_int32),  # int32_t has_state
+]
+
+
+ik_metropolis_options_t._fields_ = [
+    ("struct_size", ctypes.c_size_t),  # size_t struct_size
+    ("n_warmup", ctypes.c_int64),  # int64_t n_warmup
+    ("thin", ctypes.c_int64),  # int64_t thin
+    ("adapt_covariance", ctypes.c_int32),  # int32_t adapt_covariance
+    ("adapt_scale", ctypes.c_int32),  # int32_t adapt_scale
+    ("target_acceptance", ctypes.c_double),  # double target_acceptance
+    ("regularization", ctypes.c_double),  # double regularization
+    ("proposal_cov", ctypes.POINTER(ctypes.c_double)),  # const double *proposal_cov
+    ("proposal_scale", ctypes.c_double),  # double proposal_scale
+    ("n_threads", ctypes.c_int32),  # int32_t n_threads
+    ("progress", ik_sampling_progress_fn),  # ik_sampling_progress_fn progress
+    ("progress_data", ctypes.c_void_p),  # void *progress_data
+    ("draws", ik_draws_fn),  # ik_draws_fn draws
+    ("draws_data", ctypes.c_void_p),  # void *draws_data
+]
+
+
+ik_metropolis_info_t._fields_ = [
+    ("struct_size", ctypes.c_size_t),  # size_t struct_size
+    ("n_chains", ctypes.c_size_t),  # size_t n_chains
+    ("n_dim", ctypes.c_size_t),  # size_t n_dim
+    ("n_draws", ctypes.c_size_t),  # size_t n_draws
+    ("stopped", ctypes.c_int32),  # int32_t stopped
 ]
 
 
@@ -2506,6 +2590,234 @@ SIGNATURES = {
     ),
     # void ik_nuts_free(ik_nuts_t *sampler)
     "ik_nuts_free": (None, (ctypes.POINTER(ik_nuts_t),)),
+    # ik_status_t ik_ensemble_options_default(ik_ensemble_options_t *options)
+    "ik_ensemble_options_default": (ik_status_t, (ctypes.POINTER(ik_ensemble_options_t),)),
+    # ik_status_t ik_ensemble_create(const ik_logprob_t *logprob, size_t n_walkers, uint64_t seed,
+    #     const ik_ensemble_options_t *options, ik_ensemble_t **ensemble)
+    "ik_ensemble_create": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_logprob_t),
+            ctypes.c_size_t,
+            ctypes.c_uint64,
+            ctypes.POINTER(ik_ensemble_options_t),
+            ctypes.POINTER(ctypes.POINTER(ik_ensemble_t)),
+        ),
+    ),
+    # ik_status_t ik_ensemble_run(ik_ensemble_t *ensemble, const double *initial, size_t
+    #     n_walkers, size_t n_dim, size_t n_steps)
+    "ik_ensemble_run": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_ensemble_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_ensemble_set_progress(ik_ensemble_t *ensemble, ik_sampling_progress_fn fn,
+    #     void *user_data)
+    "ik_ensemble_set_progress": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_ensemble_t),
+            ik_sampling_progress_fn,
+            ctypes.c_void_p,
+        ),
+    ),
+    # ik_status_t ik_ensemble_set_thin(ik_ensemble_t *ensemble, int64_t thin)
+    "ik_ensemble_set_thin": (ik_status_t, (ctypes.POINTER(ik_ensemble_t), ctypes.c_int64,)),
+    # ik_status_t ik_ensemble_info(const ik_ensemble_t *ensemble, ik_ensemble_info_t *info)
+    "ik_ensemble_info": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_ensemble_t),
+            ctypes.POINTER(ik_ensemble_info_t),
+        ),
+    ),
+    # ik_status_t ik_ensemble_n_steps(const ik_ensemble_t *ensemble, size_t *n_steps)
+    "ik_ensemble_n_steps": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_ensemble_t),
+            ctypes.POINTER(ctypes.c_size_t),
+        ),
+    ),
+    # ik_status_t ik_ensemble_chain(const ik_ensemble_t *ensemble, size_t discard, size_t thin,
+    #     double *out, size_t len)
+    "ik_ensemble_chain": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_ensemble_t),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_ensemble_log_prob(const ik_ensemble_t *ensemble, size_t discard, size_t thin,
+    #     double *out, size_t len)
+    "ik_ensemble_log_prob": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_ensemble_t),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_ensemble_current(const ik_ensemble_t *ensemble, double *positions, size_t
+    #     len, double *log_prob, size_t log_prob_len)
+    "ik_ensemble_current": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_ensemble_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_ensemble_acceptance_fraction(const ik_ensemble_t *ensemble, double *out,
+    #     size_t len)
+    "ik_ensemble_acceptance_fraction": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_ensemble_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_ensemble_reset(ik_ensemble_t *ensemble)
+    "ik_ensemble_reset": (ik_status_t, (ctypes.POINTER(ik_ensemble_t),)),
+    # ik_status_t ik_ensemble_state_size(const ik_ensemble_t *ensemble, size_t *size)
+    "ik_ensemble_state_size": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_ensemble_t),
+            ctypes.POINTER(ctypes.c_size_t),
+        ),
+    ),
+    # ik_status_t ik_ensemble_save_state(const ik_ensemble_t *ensemble, uint64_t *buf, size_t len)
+    "ik_ensemble_save_state": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_ensemble_t),
+            ctypes.POINTER(ctypes.c_uint64),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_ensemble_restore_state(ik_ensemble_t *ensemble, const uint64_t *buf, size_t
+    #     len)
+    "ik_ensemble_restore_state": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_ensemble_t),
+            ctypes.POINTER(ctypes.c_uint64),
+            ctypes.c_size_t,
+        ),
+    ),
+    # void ik_ensemble_free(ik_ensemble_t *ensemble)
+    "ik_ensemble_free": (None, (ctypes.POINTER(ik_ensemble_t),)),
+    # ik_status_t ik_metropolis_options_default(ik_metropolis_options_t *options)
+    "ik_metropolis_options_default": (ik_status_t, (ctypes.POINTER(ik_metropolis_options_t),)),
+    # ik_status_t ik_metropolis_sample(const ik_logprob_t *logprob, const double *initial, size_t
+    #     n_chains, size_t n_dim, size_t n_draws, uint64_t seed, const ik_metropolis_options_t
+    #     *options, ik_metropolis_t **result)
+    "ik_metropolis_sample": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_logprob_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.c_uint64,
+            ctypes.POINTER(ik_metropolis_options_t),
+            ctypes.POINTER(ctypes.POINTER(ik_metropolis_t)),
+        ),
+    ),
+    # ik_status_t ik_metropolis_info(const ik_metropolis_t *result, ik_metropolis_info_t *info)
+    "ik_metropolis_info": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_metropolis_t),
+            ctypes.POINTER(ik_metropolis_info_t),
+        ),
+    ),
+    # ik_status_t ik_metropolis_draws(const ik_metropolis_t *result, double *out, size_t len)
+    "ik_metropolis_draws": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_metropolis_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_metropolis_log_prob(const ik_metropolis_t *result, double *out, size_t len)
+    "ik_metropolis_log_prob": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_metropolis_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_metropolis_acceptance_fraction(const ik_metropolis_t *result, double *out,
+    #     size_t len)
+    "ik_metropolis_acceptance_fraction": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_metropolis_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_metropolis_proposal_cov(const ik_metropolis_t *result, double *out, size_t
+    #     len)
+    "ik_metropolis_proposal_cov": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_metropolis_t),
+            ctypes.POINTER(ctypes.c_double),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_metropolis_state_size(const ik_metropolis_t *result, size_t *size)
+    "ik_metropolis_state_size": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_metropolis_t),
+            ctypes.POINTER(ctypes.c_size_t),
+        ),
+    ),
+    # ik_status_t ik_metropolis_save_state(const ik_metropolis_t *result, uint64_t *buf, size_t
+    #     len)
+    "ik_metropolis_save_state": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_metropolis_t),
+            ctypes.POINTER(ctypes.c_uint64),
+            ctypes.c_size_t,
+        ),
+    ),
+    # ik_status_t ik_metropolis_resume(const ik_logprob_t *logprob, const uint64_t *state, size_t
+    #     len, size_t n_draws, const ik_metropolis_options_t *options, ik_metropolis_t **result)
+    "ik_metropolis_resume": (
+        ik_status_t,
+        (
+            ctypes.POINTER(ik_logprob_t),
+            ctypes.POINTER(ctypes.c_uint64),
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ctypes.POINTER(ik_metropolis_options_t),
+            ctypes.POINTER(ctypes.POINTER(ik_metropolis_t)),
+        ),
+    ),
+    # void ik_metropolis_free(ik_metropolis_t *result)
+    "ik_metropolis_free": (None, (ctypes.POINTER(ik_metropolis_t),)),
 }
 
 #: Names of every function declared in the header, in header order.
@@ -2695,6 +3007,33 @@ FUNCTIONS = (
     "ik_nuts_state_save",
     "ik_nuts_state_restore",
     "ik_nuts_free",
+    "ik_ensemble_options_default",
+    "ik_ensemble_create",
+    "ik_ensemble_run",
+    "ik_ensemble_set_progress",
+    "ik_ensemble_set_thin",
+    "ik_ensemble_info",
+    "ik_ensemble_n_steps",
+    "ik_ensemble_chain",
+    "ik_ensemble_log_prob",
+    "ik_ensemble_current",
+    "ik_ensemble_acceptance_fraction",
+    "ik_ensemble_reset",
+    "ik_ensemble_state_size",
+    "ik_ensemble_save_state",
+    "ik_ensemble_restore_state",
+    "ik_ensemble_free",
+    "ik_metropolis_options_default",
+    "ik_metropolis_sample",
+    "ik_metropolis_info",
+    "ik_metropolis_draws",
+    "ik_metropolis_log_prob",
+    "ik_metropolis_acceptance_fraction",
+    "ik_metropolis_proposal_cov",
+    "ik_metropolis_state_size",
+    "ik_metropolis_save_state",
+    "ik_metropolis_resume",
+    "ik_metropolis_free",
 )
 
 

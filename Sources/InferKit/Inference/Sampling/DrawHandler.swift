@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// Draws streamed out of a run as they are made (the C layer's ik_draws_fn, Python's
+// incremental readers), and the one way a sampler evaluates log p at a batch of points across
+// threads.
+
+/// Called with each kept draw, on the thread that called the sampler, in draw order: the draw
+/// index (0, 1, ... over the sampler's whole history), the positions of all chains or walkers
+/// (chains × dimension, row-major) and their log-probabilities. The buffers are valid during
+/// the call only. Throwing aborts the run with that error.
+public typealias MCMCDrawHandler = (_ draw: Int, _ positions: UnsafeBufferPointer<Double>,
+                                    _ logProbabilities: UnsafeBufferPointer<Double>) throws -> Void
+
+/// The most values a sampler stores (positions of all kept draws): 2^31 doubles, 16 GiB.
+let maximumStoredValues = 1 << 31
+
+/// The most values of one working array of a sampler (walkers' positions, chains' covariance
+/// factors): 2^27 doubles, 1 GiB.
+let maximumWorkspaceValues = 1 << 27
+
+/// Throws `outOfMemory` unless a × b × c values (naming `what`) fit `limit` (2^31 or 2^27).
+func requireStorable(_ a: Int, _ b: Int, _ c: Int, _ what: String, limit: Int = maximumStoredValues) throws {
+    let (ab, o1) = a.multipliedReportingOverflow(by: b)
+    let (abc, o2) = ab.multipliedReportingOverflow(by: c)
+    guard !o1, !o2, abc <= limit else {
+        throw InferKitError.outOfMemory(
+            "\(what) would need \(a) x \(b) x \(c) values, more than the \(limit == maximumStoredValues ? "2^31" : "2^27") a sampler allows")
+    }
+}
+
+/// log p at a batch of points, in one `values` call per chunk. With one thread the whole batch is
+/// one call (a formula runs vectorised over all of it); with more, the points are cut into
+/// `min(count, threads)` contiguous chunks evaluated concurrently by `Parallel.forEach`. Each
+/// value depends only on its own point (the `LogDensity` contract), so the split never changes
+/// the results. The first failing chunk's error (lowest chunk) is rethrown.
+func evaluateBatch(_ density: any LogDensity, points: UnsafeBufferPointer<Double>, count: Int, dimension: Int,
+                   into values: UnsafeMutableBufferPointer<Double>, threads: Int) throws {
+    let chunks = Parallel.workers(chunks: count, threads: threads)
+    if chunks <= 1 {
+        try density.values(UnsafeBufferPointer(rebasing: points[0..<(count * dimension)]), count: count,
+                           into: UnsafeMutableBufferPointer(rebasing: values[0..<count]))
+        return
+    }
+    var errors = [Error?](repeating: nil, count: chunks)
+    errors.withUnsafeMutableBufferPointer { failures in
+        Parallel.forEach(chunks: chunks, threads: threads) { chunk, _ in
+            let lo = chunk * count / chunks, hi = (chunk + 1) * count / chunks
+            do {
+                try density.values(UnsafeBufferPointer(rebasing: points[(lo * dimension)..<(hi * dimension)]), count: hi - lo,
+                                   into: UnsafeMutableBufferPointer(rebasing: values[lo..<hi]))
+            } catch {
+                failures[chunk] = error
+            }
+        }
+    }
+    for case let error? in errors { throw error }
+}
+
+/// Evaluates the batches of one run: with `threads` 0 ("all cores when it pays") it times the
+/// second batch on one thread and splits later batches across the cores only when a batch takes
+/// longer than `parallelThreshold` seconds (a cheap formula over 16 walkers takes microseconds,
+/// less than waking the threads); an explicit thread count is always used. The values do not
+/// depend on the choice, so neither do the chains.
+final class BatchEvaluator {
+    let density: any LogDensity
+    let dimension: Int
+    let threads: Int
+    let automatic: Bool
+    /// Seconds of one batch above which the automatic mode uses the cores.
+    static let parallelThreshold = 1e-4
+    private var calls = 0
+    private var parallel = false
+
+    /// An evaluator for `requested` threads (0 = automatic).
+    init(_ density: any LogDensity, requested: Int) {
+        self.density = density
+        dimension = density.dimension
+        automatic = requested == 0
+        threads = Parallel.threads(requested: requested)
+        parallel = !automatic
+    }
+
+    /// log p of `count` points (count × dimension, row-major) into `values`.
+    func evaluate(_ points: UnsafeBufferPointer<Double>, count: Int, into values: UnsafeMutableBufferPointer<Double>) throws {
+        if threads <= 1 || (automatic && calls >= 2 && !parallel) {
+            try evaluateBatch(density, points: points, count: count, dimension: dimension, into: values, threads: 1)
+            return
+        }
+        if automatic && calls < 2 {
+            calls += 1
+            var start = timespec(), end = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &start)
+            try evaluateBatch(density, points: points, count: count, dimension: dimension, into: values, threads: 1)
+            clock_gettime(CLOCK_MONOTONIC, &end)
+            let seconds = Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) * 1e-9
+            if calls == 2 { parallel = seconds > Self.parallelThreshold }
+            return
+        }
+        try evaluateBatch(density, points: points, count: count, dimension: dimension, into: values, threads: threads)
+    }
+}
