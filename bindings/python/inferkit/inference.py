@@ -349,7 +349,8 @@ class Posterior:
     ``model``: a formula string (input ``x``, or the names in ``inputs=``; parameters in order of
     appearance unless ``params=``), an :class:`inferkit.Model`, or a callable ``f(x, *params)``
     (give ``p0=`` or a signature with named parameters; ``jac=`` as curve_fit's). ``x``, ``y`` and
-    ``sigma`` as curve_fit's ``xdata``, ``ydata`` and ``sigma`` (1-D uncertainties).
+    ``sigma`` as curve_fit's ``xdata``, ``ydata`` and ``sigma`` (1-D uncertainties, or one number
+    for every point).
     ``likelihood``, ``priors`` and the options ``free_sigma``, ``nu``, ``log_likelihood`` and
     ``log_prior``: see the module's documentation. Parameters: the model's, then the
     likelihood's own (a free scale, a free ν, a likelihood formula's names), in
@@ -416,6 +417,8 @@ class Posterior:
         elif options.get("log_likelihood") is not None:
             raise InvalidArgumentError(f"log_likelihood is given but likelihood is {likelihood!r}: use likelihood='formula'")
         if sigma is not None:
+            if np.ndim(sigma) == 0:  # one uncertainty for every point
+                sigma = np.full(y.shape[0], float(sigma))
             sigma = np.ascontiguousarray(sigma, dtype=np.float64)
             if sigma.ndim != 1 or sigma.shape[0] != y.shape[0]:
                 raise DimensionError(f"sigma has shape {sigma.shape} but y has {y.shape[0]} values")

@@ -548,6 +548,12 @@ def test_bad_data_and_likelihoods():
     assert_error(excinfo, inferkit.NonFiniteError, _capi.IK_ERR_NONFINITE, "sigma[3]")
     with pytest.raises(inferkit.DimensionError, match="sigma has shape"):
         inferkit.Posterior(PEAK, x, y, sigma=sigma[:-1])
+    # One number is every point's sigma.
+    p = np.array([2.0, 0.3, 0.1, 0.5])
+    assert inferkit.Posterior(PEAK, x, y, sigma=0.05).log_prob(p) == \
+        inferkit.Posterior(PEAK, x, y, sigma=np.full(x.size, 0.05)).log_prob(p)
+    with pytest.raises(inferkit.InvalidArgumentError, match="sigma"):
+        inferkit.Posterior(PEAK, x, y, sigma=-1.0)
     counts = np.arange(len(x), dtype=float)
     counts[5] = -2
     with pytest.raises(inferkit.InvalidArgumentError) as excinfo:
