@@ -74,7 +74,7 @@ bench: lib pydeps bench-deps
 	PYTHONPATH=bindings/python $(PYTHON) bench/bench_lomb_scargle.py
 	PYTHONPATH=bindings/python $(PYTHON) bench/bench_tikhonov.py
 	PYTHONPATH=bindings/python $(PYTHON) bench/bench_nlls.py
-	PYTHONPATH=bindings/python $(PYTHON) bench/bench_ensemble.py
+	PYTHONPATH=bindings/python $(PYTHON) bench/bench_mcmc.py
 
 clean:
 	rm -rf .build $(BUILD) demo-output bindings/c/bin bindings/fortran/bin

@@ -298,6 +298,109 @@ def c_example():
     print("  (the C version, bindings/c/examples/fit_peak.c, is not built: `make test-c` builds and runs it)")
 
 
+def metropolis():
+    section("8. The lecture's Metropolis sampler: a correlated 2-D Gaussian")
+    mu = np.array([1.0, 1.0])
+    corr = np.array([[0.05, 0.02], [0.02, 0.05]])
+    inv = np.linalg.inv(corr)
+    # log f(x) = -0.5 (x - mu)^T C^-1 (x - mu), written as a formula: evaluated natively.
+    formula = "-0.5*(%.17g*(x1-1)^2 + %.17g*(x1-1)*(x2-1) + %.17g*(x2-1)^2)" % (inv[0, 0], 2 * inv[0, 1], inv[1, 1])
+    sampler = inferkit.MetropolisSampler(2, formula, cov=0.0025 * np.eye(2), params=["x1", "x2"], seed=1,
+                                         adapt=False, adapt_scale=False)
+    t0 = time.perf_counter()
+    sampler.run(2 * np.random.default_rng(0).random((1, 2)), 50000, nwarmup=1000)
+    seconds = time.perf_counter() - t0
+    chain = sampler.get_chain()[0]                  # (draws, ndim) of the single chain
+    tau = inferkit.autocorr_time(chain[:, None, :], quiet=True)
+    print(f"  50,000 steps with the lecture's jumping function J = N(x, 0.0025 I) in {seconds * 1e3:.1f} ms;"
+          f" acceptance {sampler.acceptance_fraction[0]:.2f}")
+    print(f"  mean {np.round(chain.mean(0), 3)} (exact {mu}); covariance {np.round(np.cov(chain.T).ravel(), 4)}"
+          f" (exact {corr.ravel()})")
+    print(f"  autocorrelation time {np.round(tau, 1)} steps: {chain.shape[0] / np.mean(tau):.0f} effective samples")
+    if plt:
+        fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 4))
+        a1.plot(chain[:2000, 0], lw=0.6, label="x1")
+        a1.plot(chain[:2000, 1], lw=0.6, label="x2")
+        a1.set_xlabel("step"), a1.set_title("trace (first 2000 steps)"), a1.legend(fontsize=8)
+        a2.plot(chain[::5, 0], chain[::5, 1], ",", alpha=0.5)
+        a2.set_xlabel("x1"), a2.set_ylabel("x2"), a2.set_title("draws")
+        fig.tight_layout()
+        fig.savefig(os.path.join(OUT, "metropolis.png"), dpi=100)
+        plt.close(fig)
+
+
+def corner(samples, names, truths, path):
+    """A corner plot with matplotlib alone: histograms on the diagonal, pairs below it."""
+    n = samples.shape[1]
+    fig, axes = plt.subplots(n, n, figsize=(2.2 * n, 2.2 * n))
+    for i in range(n):
+        for j in range(n):
+            ax = axes[i, j]
+            if j > i:
+                ax.axis("off")
+                continue
+            if i == j:
+                ax.hist(samples[:, i], bins=40, histtype="step", color="k")
+                ax.axvline(truths[i], color="C0")
+            else:
+                ax.hist2d(samples[:, j], samples[:, i], bins=40, cmap="Greys")
+                ax.plot(truths[j], truths[i], "s", color="C0", ms=4)
+            if i == n - 1:
+                ax.set_xlabel(names[j])
+            else:
+                ax.set_xticklabels([])
+            if j == 0 and i > 0:
+                ax.set_ylabel(names[i])
+            elif j != i:
+                ax.set_yticklabels([])
+            ax.tick_params(labelsize=6)
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def ensemble():
+    section("9. The Gaussian-fit posterior by the ensemble sampler and by NUTS, against Laplace")
+    rng = np.random.default_rng(2)  # the same 41 points as section 7
+    x = np.linspace(-1, 1, 41)
+    y = np.round(2.0 * np.exp(-0.5 * ((x - 0.3) / 0.1) ** 2) + 0.5 + rng.normal(0, 0.1, x.size), 4)
+    names = ("mu", "sig", "A", "B")
+    priors = {"mu": ("uniform", -1, 1), "sig": ("uniform", 0.01, 1), "A": ("uniform", 0, 10), "B": ("uniform", -5, 5)}
+    posterior = inferkit.Posterior(inferkit.Model("A*exp(-0.5*((x-mu)/sig)^2) + B", params=names), x, y,
+                                   sigma=0.1, priors=priors)
+    lap = inferkit.laplace(posterior, [0.2, 0.2, 1.0, 0.0])
+    sampler = inferkit.EnsembleSampler(32, 4, posterior, seed=7)
+    start = lap.map + 1e-4 * np.random.default_rng(3).normal(size=(32, 4))
+    t0 = time.perf_counter()
+    sampler.run_mcmc(start, 5000)
+    seconds = time.perf_counter() - t0
+    tau = sampler.get_autocorr_time(discard=1000, quiet=True)
+    flat = sampler.get_chain(discard=1000, thin=max(1, int(np.mean(tau) / 2)), flat=True)
+    draws = inferkit.NUTSSampler(posterior).sample(num_warmup=500, num_samples=1000, num_chains=2, seed=7)
+    nuts = draws.reshape(-1, 4)
+    print(f"  ensemble: 32 walkers x 5000 steps in {seconds:.2f} s, acceptance {np.mean(sampler.acceptance_fraction):.2f},"
+          f" tau {np.round(tau, 1)}")
+    print(f"  R-hat of NUTS's 2 chains {np.round(inferkit.rhat(draws), 4)}, bulk ESS {np.round(inferkit.ess(draws))}")
+    print("  param    Laplace MAP +/- sd      ensemble mean +/- sd      NUTS mean +/- sd")
+    for k, name in enumerate(names):
+        print(f"  {name:5s} {lap.map[k]:11.5f} +/- {lap.stderr[k]:.5f}   {flat[:, k].mean():11.5f} +/- {flat[:, k].std():.5f}"
+              f"   {nuts[:, k].mean():11.5f} +/- {nuts[:, k].std():.5f}")
+    print("  with 41 points and flat priors the posterior is close to Gaussian, so the three agree;"
+          " the samplers' sd carry Monte-Carlo error of about 1/sqrt(ESS)")
+    if plt:
+        chain = sampler.get_chain()
+        fig, axes = plt.subplots(4, 1, figsize=(7, 7), sharex=True)
+        for k, ax in enumerate(axes):
+            ax.plot(chain[:, :, k], lw=0.3, alpha=0.4, color="k")
+            ax.set_ylabel(names[k])
+        axes[-1].set_xlabel("step")
+        axes[0].set_title("ensemble sampler: the 32 walkers' traces")
+        fig.tight_layout()
+        fig.savefig(os.path.join(OUT, "ensemble_trace.png"), dpi=90)
+        plt.close(fig)
+        corner(flat, names, lap.map, os.path.join(OUT, "ensemble_corner.png"))
+
+
 def main():
     print(f"InferKit {inferkit.__version__}: a tour")
     if plt:
@@ -309,6 +412,8 @@ def main():
     periodogram()
     deconvolution()
     gaussian_peak()
+    metropolis()
+    ensemble()
     print()
     print(f"figures written to {OUT}" if plt else "(install matplotlib for figures)")
 
