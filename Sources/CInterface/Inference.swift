@@ -577,11 +577,7 @@ public func ik_laplace_result_hessian(_ result: OpaquePointer?, _ out: UnsafeMut
 /// The covariance of a result, or IK_ERR_SINGULAR with its issue after filling `out` with NaN.
 private func laplaceCovariance(_ r: LaplaceResult, _ out: UnsafeMutablePointer<Double>?, _ len: Int, count: Int,
                                what: String) throws -> DenseMatrix {
-    guard let c = r.covariance else {
-        try write(out, len, count, what) { _ in .nan }
-        throw ArgumentError(status: .singular, message: "no covariance: " + (r.covarianceIssue ?? "it could not be computed"))
-    }
-    return c
+    try covarianceOrFail(r.covariance, issue: r.covarianceIssue, out, len, count: count, what: what)
 }
 
 @_cdecl("ik_laplace_result_covariance")

@@ -277,11 +277,7 @@ public func ik_nlls_result_params(_ result: OpaquePointer?, _ out: UnsafeMutable
 /// The covariance of a fit, or IK_ERR_SINGULAR with its issue after filling `out` with NaN.
 private func covarianceOrFail(_ fit: LeastSquaresFit, _ out: UnsafeMutablePointer<Double>?, _ len: Int,
                               count: Int, what: String) throws -> DenseMatrix {
-    guard let c = fit.covariance else {
-        try write(out, len, count, what) { _ in .nan }
-        throw ArgumentError(status: .singular, message: "no covariance: " + (fit.covarianceIssue ?? "it could not be computed"))
-    }
-    return c
+    try covarianceOrFail(fit.covariance, issue: fit.covarianceIssue, out, len, count: count, what: what)
 }
 
 @_cdecl("ik_nlls_result_stderr")

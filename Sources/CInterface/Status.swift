@@ -157,3 +157,14 @@ func vector(_ p: UnsafePointer<Double>?, _ n: Int, _ name: String, _ lengthName:
     }
     return UnsafeBufferPointer(start: p, count: n)
 }
+
+/// `covariance`, or IK_ERR_SINGULAR with `issue` (why there is none) after filling the caller's
+/// `out` (`count` values, `what` names it) with NaN: what every covariance getter returns.
+func covarianceOrFail(_ covariance: DenseMatrix?, issue: String?, _ out: UnsafeMutablePointer<Double>?, _ len: Int,
+                      count: Int, what: String) throws -> DenseMatrix {
+    guard let c = covariance else {
+        try write(out, len, count, what) { _ in .nan }
+        throw ArgumentError(status: .singular, message: "no covariance: " + (issue ?? "it could not be computed"))
+    }
+    return c
+}
