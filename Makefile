@@ -66,6 +66,7 @@ test-python: lib pydeps
 
 demo: lib
 	@$(PYTHON) -m pip install -q numpy matplotlib 2>/dev/null || echo "(matplotlib not installed: the demo prints only)"
+	@$(MAKE) -s -C bindings/c examples || echo "(the C examples did not build: the demo runs without them)"
 	PYTHONPATH=bindings/python $(PYTHON) demo/demo.py
 
 bench: lib pydeps bench-deps

@@ -286,16 +286,16 @@ def gaussian_peak():
         plt.close(fig)
 
 
-def c_example():
-    """Run bindings/c/examples/fit_peak.c (the same fit from C) when it has been built."""
-    for exe in (os.path.join(REPO, "build", "fit_peak"), os.path.join(REPO, "bindings", "c", "bin", "fit_peak")):
+def c_example(name="fit_peak", what="fit"):
+    """Run bindings/c/examples/<name>.c (the same from C) when it has been built."""
+    for exe in (os.path.join(REPO, "build", name), os.path.join(REPO, "bindings", "c", "bin", name)):
         if os.access(exe, os.X_OK):
             run = subprocess.run([exe], capture_output=True, text=True, timeout=60)
-            print(f"  the same fit from C ({os.path.relpath(exe, REPO)}, exit status {run.returncode}):")
+            print(f"  the same {what} from C ({os.path.relpath(exe, REPO)}, exit status {run.returncode}):")
             for line in (run.stdout + run.stderr).splitlines():
                 print("    " + line)
             return
-    print("  (the C version, bindings/c/examples/fit_peak.c, is not built: `make test-c` builds and runs it)")
+    print(f"  (the C version, bindings/c/examples/{name}.c, is not built: `make test-c` builds and runs it)")
 
 
 def metropolis():
@@ -387,6 +387,7 @@ def ensemble():
               f"   {nuts[:, k].mean():11.5f} +/- {nuts[:, k].std():.5f}")
     print("  with 41 points and flat priors the posterior is close to Gaussian, so the three agree;"
           " the samplers' sd carry Monte-Carlo error of about 1/sqrt(ESS)")
+    c_example("sample_peak", "ensemble run")
     if plt:
         chain = sampler.get_chain()
         fig, axes = plt.subplots(4, 1, figsize=(7, 7), sharex=True)
