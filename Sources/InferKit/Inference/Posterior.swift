@@ -38,6 +38,9 @@ public struct Posterior: LogDensity, @unchecked Sendable {
     let data: PosteriorData
     let terms: any PointLikelihood
     let customPrior: CompiledLogPrior?
+    /// log π_j inside the support for uniform and flat priors (nil for the others): the value
+    /// `priors[j].logDensity` returns there, computed once instead of at every evaluation.
+    let constantLogPriors: [Double?]
 
     /// A posterior of `model` at the data points `x` (row-major n × k, k = model.inputCount;
     /// empty for a model without inputs), observations `y` (n values) and optional σ (n
@@ -102,6 +105,12 @@ public struct Posterior: LogDensity, @unchecked Sendable {
         self.supports = supports
         modelParameterCount = model.parameterCount
         hasPrior = names.map { priors[$0] != nil }
+        constantLogPriors = zip(chosen, supports).map { prior, support in
+            switch prior {
+            case .uniform, .flat: return prior.logDensity(support.lower).value
+            default: return nil
+            }
+        }
         data = x.withUnsafeBufferPointer { PosteriorData(x: $0, inputCount: k, y: y, sigma: sigma) }
         terms = compiled
         customPrior = try logPrior.map { try CompiledLogPrior($0, names: names) }
@@ -135,8 +144,11 @@ public struct Posterior: LogDensity, @unchecked Sendable {
     func logPrior(_ theta: UnsafeBufferPointer<Double>) throws -> Double {
         var total = 0.0
         for j in 0..<dimension {
-            total += priors[j].logDensity(theta[j]).value
-            if !(theta[j] >= supports[j].lower && theta[j] <= supports[j].upper) { return -.infinity }
+            let t = theta[j]
+            // Outside the support (or NaN) first: no prior is evaluated there.
+            if !(t >= supports[j].lower && t <= supports[j].upper) { return -.infinity }
+            // Inside its support a uniform or flat prior is its constant, computed once.
+            total += constantLogPriors[j] ?? priors[j].logDensity(t).value
         }
         guard total > -.infinity else { return total }
         if let customPrior { total += try customPrior.value(theta) }

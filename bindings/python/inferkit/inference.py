@@ -182,6 +182,21 @@ class _LogProb:
             _free(handle)
 
 
+#: ``ik_logprob_fn`` with its pointers as addresses (ints), which ctypes converts faster.
+_RAW_LOGPROB_FN = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t,
+                                   ctypes.c_void_p, ctypes.c_void_p)
+#: Result types stored as they are (everything else goes through ``_scalar``).
+_FLOATS = (float, np.float64)
+
+
+def _scalar(result):
+    """One log-probability from a callable's result: emcee's ``(log_prob, blobs)`` gives its
+    first item; anything else must convert to one float64 (a 0-d or 1-element array)."""
+    if isinstance(result, tuple):
+        result = result[0]
+    return float(np.asarray(result, dtype=np.float64).reshape(()))
+
+
 def _callable_logprob(fn, ndim, args, kwargs, vectorize, grad):
     """A Python callable as an ``ik_logprob_t`` of ndim parameters."""
     holder = {}
@@ -198,17 +213,43 @@ def _callable_logprob(fn, ndim, args, kwargs, vectorize, grad):
             return values
         values = np.empty(points.shape[0])
         for i in range(points.shape[0]):
-            result = fn(points[i].copy(), *args, **kwargs)
-            if isinstance(result, tuple):
-                result = result[0]
-            values[i] = float(np.asarray(result, dtype=np.float64).reshape(()))
+            values[i] = _scalar(fn(points[i].copy(), *args, **kwargs))
         return values
+
+    # The sampler passes the same buffers batch after batch: numpy views of them are made once
+    # per (address, shape) and reused, instead of a ctypes cast and as_array per batch.
+    views = {}
+
+    def view_of(address, shape):
+        key = (address, shape)
+        v = views.get(key)
+        if v is None:
+            if len(views) > 8:
+                views.clear()
+            v = np.frombuffer((ctypes.c_double * (shape[0] * shape[1])).from_address(address),
+                              dtype=np.float64).reshape(shape)
+            views[key] = v
+        return v
 
     def evaluate(points, n_points, n_dim, out, user):
         try:
-            array = np.ctypeslib.as_array(points, shape=(n_points, n_dim)).copy()
-            values = values_of(array)
-            ctypes.memmove(out, values.ctypes.data, n_points * 8)
+            if n_points == 0:
+                return 0
+            # A copy of the block per batch: the callable may keep its point (each row is a view
+            # of this fresh array, as emcee passes rows of its own).
+            block = view_of(points, (n_points, n_dim)).copy()
+            target = view_of(out, (n_points, 1))
+            if vectorize:
+                target[:, 0] = values_of(block)
+                return 0
+            f, a = fn, args
+            if kwargs:
+                for i, row in enumerate(block):
+                    target[i, 0] = _scalar(f(row, *a, **kwargs))
+            else:
+                for i, row in enumerate(block):
+                    r = f(row, *a)
+                    target[i, 0] = r if type(r) in _FLOATS else _scalar(r)
             return 0
         except BaseException as error:  # noqa: BLE001 - re-raised by _LogProb.check
             if holder["lp"].error is None:
@@ -229,11 +270,14 @@ def _callable_logprob(fn, ndim, args, kwargs, vectorize, grad):
                 holder["lp"].error = error
             return 1
 
-    fn_c = _capi.ik_logprob_fn(evaluate)
+    # The batch callback takes its pointers as plain addresses (c_void_p: no POINTER objects
+    # per call), cast to the header's type for the C call; both objects are kept alive.
+    raw_c = _RAW_LOGPROB_FN(evaluate)
+    fn_c = ctypes.cast(raw_c, _capi.ik_logprob_fn)
     grad_c = _capi.ik_logprob_grad_fn(gradient) if grad is not None else _capi.ik_logprob_grad_fn()
     handle = _LOGPROB_P()
     check(lib.ik_logprob_create_callback(ndim, fn_c, grad_c, None, ctypes.byref(handle)))
-    lp = _LogProb(handle, owner=fn, callbacks=(fn_c, grad_c))
+    lp = _LogProb(handle, owner=fn, callbacks=(fn_c, grad_c, raw_c))
     holder["lp"] = lp
     return lp
 

@@ -58,20 +58,29 @@ func evaluateBatch(_ density: any LogDensity, points: UnsafeBufferPointer<Double
     for case let error? in errors { throw error }
 }
 
-/// Evaluates the batches of one run: with `threads` 0 ("all cores when it pays") it times the
-/// second batch on one thread and splits later batches across the cores only when a batch takes
-/// longer than `parallelThreshold` seconds (a cheap formula over 16 walkers takes microseconds,
-/// less than waking the threads); an explicit thread count is always used. The values do not
-/// depend on the choice, so neither do the chains.
+/// Evaluates the batches of one run: with `threads` 0 ("all cores when it pays") it measures
+/// which is faster. The first batch runs on one thread untimed (warm-up); batches 1 to
+/// `trialBatches` alternate between one thread and all cores, each timed; from then on every
+/// batch uses the cores only when their fastest timed batch beat the fastest one-thread batch
+/// by `requiredGain` (a cheap formula over 16 walkers takes microseconds, less than waking the
+/// threads; a model over 1000 points is worth splitting unless the cores are busy). The fastest
+/// of several batches is used because a shared machine adds noise only upwards. An explicit
+/// thread count is always used. The values do not depend on the choice, so neither do the chains.
 final class BatchEvaluator {
     let density: any LogDensity
     let dimension: Int
     let threads: Int
     let automatic: Bool
-    /// Seconds of one batch above which the automatic mode uses the cores.
-    static let parallelThreshold = 1e-4
+    /// Timed batches of the automatic mode (half on one thread, half on the cores).
+    static let trialBatches = 6
+    /// The cores are used when their time is below this fraction of the one-thread time.
+    static let requiredGain = 0.9
+    /// Batches shorter than this (seconds) on one thread stay there without trying the cores.
+    static let parallelThreshold = 2e-5
     private var calls = 0
     private var parallel = false
+    private var fastestSerial = Double.infinity
+    private var fastestParallel = Double.infinity
 
     /// An evaluator for `requested` threads (0 = automatic).
     init(_ density: any LogDensity, requested: Int) {
@@ -84,18 +93,32 @@ final class BatchEvaluator {
 
     /// log p of `count` points (count × dimension, row-major) into `values`.
     func evaluate(_ points: UnsafeBufferPointer<Double>, count: Int, into values: UnsafeMutableBufferPointer<Double>) throws {
-        if threads <= 1 || (automatic && calls >= 2 && !parallel) {
+        if threads <= 1 || (automatic && calls > Self.trialBatches && !parallel) {
             try evaluateBatch(density, points: points, count: count, dimension: dimension, into: values, threads: 1)
             return
         }
-        if automatic && calls < 2 {
+        if automatic && calls <= Self.trialBatches {
+            let call = calls
             calls += 1
+            if call == 0 {
+                try evaluateBatch(density, points: points, count: count, dimension: dimension, into: values, threads: 1)
+                return
+            }
+            // Odd trials on one thread, even ones on the cores (skipped once one thread is
+            // known to be too fast for the split to pay).
+            let onCores = call % 2 == 0 && fastestSerial >= Self.parallelThreshold
             var start = timespec(), end = timespec()
             clock_gettime(CLOCK_MONOTONIC, &start)
-            try evaluateBatch(density, points: points, count: count, dimension: dimension, into: values, threads: 1)
+            try evaluateBatch(density, points: points, count: count, dimension: dimension, into: values,
+                              threads: onCores ? threads : 1)
             clock_gettime(CLOCK_MONOTONIC, &end)
             let seconds = Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) * 1e-9
-            if calls == 2 { parallel = seconds > Self.parallelThreshold }
+            if onCores {
+                fastestParallel = Swift.min(fastestParallel, seconds)
+            } else {
+                fastestSerial = Swift.min(fastestSerial, seconds)
+            }
+            if call == Self.trialBatches { parallel = fastestParallel < Self.requiredGain * fastestSerial }
             return
         }
         try evaluateBatch(density, points: points, count: count, dimension: dimension, into: values, threads: threads)
