@@ -133,3 +133,12 @@ def check(status):
     """
     if status != _capi.IK_OK:
         raise error_for(status)
+
+
+def choice(name, value, choices):
+    """The C constant for a string option, or InvalidArgumentError naming the choices."""
+    try:
+        return choices[value]
+    except (KeyError, TypeError):
+        allowed = ", ".join(repr(key) for key in choices)
+        raise InvalidArgumentError(f"{name} is {value!r}: expected one of {allowed}") from None

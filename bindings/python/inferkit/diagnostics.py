@@ -30,6 +30,7 @@ import numpy as np
 from . import _capi
 from ._arrays import pointer as _pointer
 from ._errors import DimensionError, InferKitError, InvalidArgumentError, check
+from ._errors import choice as _choice
 from ._library import lib
 
 __all__ = [
@@ -121,14 +122,6 @@ def _draws(name, x):
     raise DimensionError(
         f"{name} has shape {x.shape}: expected (draws,), (chains, draws) or (chains, draws, ndim)")
 
-
-def _choice(name, value, choices):
-    """The C constant for a string option, or InvalidArgumentError naming the choices."""
-    try:
-        return choices[value]
-    except (KeyError, TypeError):
-        allowed = ", ".join(repr(key) for key in choices)
-        raise InvalidArgumentError(f"{name} is {value!r}: expected one of {allowed}") from None
 
 
 def _per_parameter(out, single):

@@ -15,6 +15,7 @@ import numpy as np
 
 from . import _capi
 from ._errors import DimensionError, InvalidArgumentError, check
+from ._errors import choice as _choice
 from ._arrays import pointer as _pointer, vector as _vector
 from ._library import lib
 
@@ -83,14 +84,6 @@ def _sigma(sigma, rows, rows_name):
         raise DimensionError(f"{rows_name} has {rows} rows but sigma has {array.shape[0]} elements")
     return array
 
-
-def _choice(name, value, choices):
-    """The C constant for a string option, or InvalidArgumentError naming the choices."""
-    try:
-        return choices[value]
-    except (KeyError, TypeError):
-        allowed = ", ".join(repr(key) for key in choices)
-        raise InvalidArgumentError(f"{name} is {value!r}: expected one of {allowed}") from None
 
 
 def _degree(deg):

@@ -28,6 +28,7 @@ from . import _capi
 from ._arrays import pointer as _pointer
 from ._arrays import vector as _vector
 from ._errors import DimensionError, InvalidArgumentError, check
+from ._errors import choice as _choice
 from ._library import lib
 
 __all__ = ["LombScargle", "lomb_scargle_batch", "NORMALIZATIONS", "METHODS", "FAP_METHODS"]
@@ -62,14 +63,6 @@ FAP_METHODS = {
     "bootstrap": _capi.IK_LOMB_SCARGLE_FAP_BOOTSTRAP,
     "single": _capi.IK_LOMB_SCARGLE_FAP_SINGLE,
 }
-
-def _choice(name, value, choices):
-    """The C constant for a string option, or InvalidArgumentError naming the choices."""
-    try:
-        return choices[value]
-    except (KeyError, TypeError):
-        allowed = ", ".join(repr(key) for key in choices)
-        raise InvalidArgumentError(f"{name} is {value!r}: expected one of {allowed}") from None
 
 
 def _int32(name, value):
