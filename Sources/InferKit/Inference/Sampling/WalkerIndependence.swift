@@ -32,19 +32,7 @@ func requireIndependentWalkers(_ positions: UnsafeBufferPointer<Double>, walkers
         norm = norm.squareRoot()
         for i in 0..<n { a[k * n + i] /= norm }
     }
-    let m = Swift.min(n, d)
-    var s = [Double](repeating: 0, count: m)
-    var u = [Double](repeating: 0, count: n * m)
-    var vt = [Double](repeating: 0, count: m * d)
-    try a.withUnsafeMutableBufferPointer { ab in
-        try s.withUnsafeMutableBufferPointer { sb in
-            try u.withUnsafeMutableBufferPointer { ub in
-                try vt.withUnsafeMutableBufferPointer { vb in
-                    try LAPACK.gesdd(n, d, ab.baseAddress!, n, sb.baseAddress!, ub.baseAddress!, n, vb.baseAddress!, Swift.max(1, m))
-                }
-            }
-        }
-    }
+    let s = try SingularValueDecomposition(a, rows: n, cols: d).values
     let largest = s.max() ?? 0, smallest = n < d ? 0 : (s.min() ?? 0)
     let condition = smallest > 0 ? largest / smallest : Double.infinity
     guard condition <= maximumEnsembleCondition else {
