@@ -165,20 +165,17 @@ public func ik_ensemble_n_steps(_ ensemble: OpaquePointer?, _ nSteps: UnsafeMuta
 }
 
 /// Copies stored steps discard + thin - 1, discard + 2 thin - 1, ... of a draw-major array with
-/// `width` values per step into out (emcee's get_value slicing).
+/// `width` values per step into out (emcee's get_value slicing, by ChainThinning).
 private func copySteps(_ source: [Double], steps: Int, width: Int, discard: Int, thin: Int,
                        _ out: UnsafeMutablePointer<Double>?, _ len: Int, what: String) throws {
-    guard thin >= 1 else { throw ArgumentError(status: .invalidArgument, message: "thin is 0: it must be >= 1") }
-    let count = discard >= steps ? 0 : (steps - discard) / thin
+    let count = try ChainThinning.keptSteps(steps: steps, discard: discard, thin: thin)
     let needed = count * width
     try requireLength(len, needed, "out", "\(what) (\(count) steps x \(width))")
     guard needed > 0 else { return }
     let o = try requireNonNull(out, "out")
-    source.withUnsafeBufferPointer { src in
-        for k in 0..<count {
-            let from = (discard + thin - 1 + k * thin) * width
-            (o + k * width).update(from: src.baseAddress! + from, count: width)
-        }
+    try source.withUnsafeBufferPointer { src in
+        let stored = ChainView(steps: steps, walkers: width, parameters: 1, base: src.baseAddress!)
+        try ChainThinning.copyKept(chain: stored, discard: discard, thin: thin, into: o)
     }
 }
 
