@@ -25,7 +25,6 @@ callables are called with the GIL held, so they run one at a time whatever ``n_t
 """
 
 import ctypes
-import sys
 
 import numpy as np
 
@@ -33,6 +32,7 @@ from . import _capi
 from ._arrays import pointer as _pointer
 from ._errors import DimensionError, InvalidArgumentError, check
 from ._library import lib
+from ._progress import Progress
 from .inference import _as_logprob
 
 __all__ = ["NUTSSampler"]
@@ -73,43 +73,6 @@ def _value_and_grad_callable(fn):
         return g
 
     return value, gradient
-
-
-class _Progress:
-    """A progress bar for ``ik_sampling_progress_fn``: tqdm when installed, else a text bar."""
-
-    def __init__(self):
-        self.bar = None
-        self.shown = 0
-        try:
-            from tqdm.auto import tqdm
-            self.tqdm = tqdm
-        except ImportError:
-            self.tqdm = None
-
-    def __call__(self, phase, completed, total, user):
-        try:
-            label = "warmup" if phase == _capi.IK_PHASE_WARMUP else "sampling"
-            if self.tqdm is not None:
-                if self.bar is None:
-                    self.bar = self.tqdm(total=int(total), desc="NUTS", unit="it")
-                self.bar.set_postfix_str(label, refresh=False)
-                self.bar.update(int(completed) - self.shown)
-            else:
-                width = 40
-                filled = int(width * completed / max(total, 1))
-                sys.stderr.write(f"\rNUTS [{'#' * filled}{'.' * (width - filled)}] {completed}/{total} {label}  ")
-                if completed >= total:
-                    sys.stderr.write("\n")
-                sys.stderr.flush()
-            self.shown = int(completed)
-        except Exception:  # noqa: BLE001 - a display problem must never stop the run
-            pass
-        return 0
-
-    def close(self):
-        if self.bar is not None:
-            self.bar.close()
 
 
 class NUTSSampler:
@@ -169,7 +132,6 @@ class NUTSSampler:
         self._handle = None
         self._chains = 0
         self._thin = 1
-        self._progress_c = None
         self.stopped_early = False
 
     # -- running ---------------------------------------------------------------------------
@@ -205,15 +167,14 @@ class NUTSSampler:
                 raise DimensionError(f"initial has shape {start.shape} but {self._chains} chains of {self.ndim} "
                                      f"parameters need ({self._chains}, {self.ndim}) (or ({self.ndim},) for all)")
             pointer = _pointer(start)
-        bar = _Progress() if progress else None
-        if bar is not None:
-            self._progress_c = _capi.ik_sampling_progress_fn(bar)
-            self._set_progress(self._progress_c)
+        bar = Progress(progress, "NUTS")
+        if progress:
+            self._set_progress(bar.callback)
         try:
             status = lib.ik_nuts_run(self._handle, pointer, self._chains, self.ndim, int(num_warmup), int(num_samples))
         finally:
-            if bar is not None:
-                bar.close()
+            bar.close()
+            if progress:
                 self._set_progress(None)
         self._lp.check(status)
         info = _capi.ik_nuts_info_t()

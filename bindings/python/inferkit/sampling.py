@@ -19,7 +19,6 @@ An exception raised by a callable comes back out of ``run_mcmc`` as itself.
 
 import ctypes
 import os
-import sys
 
 import numpy as np
 
@@ -28,6 +27,7 @@ from ._arrays import pointer as _pointer
 from ._errors import DimensionError, InvalidArgumentError, check
 from ._library import lib
 from .inference import _as_logprob
+from ._progress import Progress
 from .moves import DEMove, StretchMove, WalkMove, _Move
 
 __all__ = ["EnsembleSampler", "MetropolisSampler", "State"]
@@ -52,48 +52,6 @@ class State:
 
     def __repr__(self):
         return f"State({self.coords!r}, log_prob={self.log_prob!r})"
-
-
-class _Progress:
-    """A progress bar driven by the C progress callback: tqdm when installed, else a text bar on
-    stderr. ``callback`` is the ctypes function (or a NULL one when disabled)."""
-
-    def __init__(self, enabled, total, description):
-        self.bar = None
-        self.text = False
-        self.done = 0
-        self.total = total
-        if enabled:
-            try:
-                from tqdm.auto import tqdm
-                self.bar = tqdm(total=total, desc=description)
-            except ImportError:
-                self.text = True
-            self.callback = _capi.ik_sampling_progress_fn(self._update)
-        else:
-            self.callback = _capi.ik_sampling_progress_fn()
-
-    def _update(self, phase, completed, total, user):
-        try:
-            step = int(completed) - self.done
-            self.done = int(completed)
-            if self.bar is not None:
-                self.bar.update(step)
-            elif self.text and (self.done == total or self.done % max(1, total // 50) == 0):
-                width = 40
-                filled = int(width * self.done / max(1, total))
-                sys.stderr.write("\r[" + "#" * filled + "." * (width - filled) + f"] {self.done}/{total}")
-                sys.stderr.flush()
-        except Exception:  # noqa: BLE001 - a display failure never stops the run
-            pass
-        return 0
-
-    def close(self):
-        if self.bar is not None:
-            self.bar.close()
-        elif self.text:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
 
 
 def _seed(seed):
@@ -207,7 +165,7 @@ class EnsembleSampler:
             if start.shape != (self.nwalkers, self.ndim):
                 raise DimensionError(f"initial_state has shape {start.shape} but the sampler has "
                                      f"{self.nwalkers} walkers of {self.ndim} parameters")
-        bar = _Progress(progress, max(nsteps, 0), "sampling")
+        bar = Progress(progress, "ensemble")
         check(lib.ik_ensemble_set_progress(self._handle, bar.callback, None))
         check(lib.ik_ensemble_set_thin(self._handle, thin_by))
         try:
@@ -370,7 +328,7 @@ class MetropolisSampler:
             raise DimensionError(f"initial has shape {np.shape(initial)} but the sampler has {self.ndim} parameters: "
                                  f"pass (nchains, {self.ndim})")
         o = self._options(nwarmup, thin)
-        bar = _Progress(progress, max(int(nwarmup), 0) + max(int(nsteps), 0) * max(int(thin), 1), "metropolis")
+        bar = Progress(progress, "metropolis")
         o.progress = bar.callback
         handle = _METROPOLIS_P()
         try:
@@ -385,7 +343,7 @@ class MetropolisSampler:
         if state is None:
             raise InvalidArgumentError("initial is None but there is no previous run (or set_state) to continue")
         o = self._options(0, thin)
-        bar = _Progress(progress, max(int(nsteps), 0) * max(int(thin), 1), "metropolis")
+        bar = Progress(progress, "metropolis")
         o.progress = bar.callback
         handle = _METROPOLIS_P()
         try:
