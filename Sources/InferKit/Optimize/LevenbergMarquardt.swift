@@ -122,11 +122,15 @@ public enum NonlinearLeastSquares {
         var threaded = problem
         threaded.evaluationThreads = Parallel.threads(requested: options.threads)
         var solver = Solver(problem: threaded, bounds: box, options: options, work: work, start: start)
-        switch options.method {
-        case .levenbergMarquardt: try solver.levenbergMarquardt()
-        case .gaussNewton: try solver.gaussNewton()
+        // OpenBLAS on one thread: a multi-threaded ddot over many residuals sums in another
+        // order, which made the result depend on whatever else the process was running.
+        return try BLASThreads.singleThreaded {
+            switch options.method {
+            case .levenbergMarquardt: try solver.levenbergMarquardt()
+            case .gaussNewton: try solver.gaussNewton()
+            }
+            return try solver.finish()
         }
-        return try solver.finish()
     }
 }
 
