@@ -30,22 +30,31 @@ func requireStorable(_ a: Int, _ b: Int, _ c: Int, _ what: String, limit: Int = 
     }
 }
 
+/// Chunks per worker of a batch evaluated by a `WorkerTeam`.
+let chunksPerWorker = 8
+
 /// log p at a batch of points, in one `values` call per chunk. With one thread the whole batch is
-/// one call (a formula runs vectorised over all of it); with more, the points are cut into
-/// `min(count, threads)` contiguous chunks evaluated concurrently by `Parallel.forEach`. Each
-/// value depends only on its own point (the `LogDensity` contract), so the split never changes
-/// the results. The first failing chunk's error (lowest chunk) is rethrown.
+/// one call (a formula runs vectorised over all of it). With more, the points are cut into
+/// contiguous chunks evaluated concurrently: with `team` (its size is then the thread count)
+/// into up to `chunksPerWorker` chunks per worker, which the workers take as they come free
+/// (`forEachDynamic`: a worker slowed by another process does fewer), and otherwise into
+/// `min(count, threads)` chunks for `Parallel.forEach`. Each value depends only on its own point
+/// (the `LogDensity` contract), so the split never changes the results. The first failing
+/// chunk's error (lowest chunk) is rethrown.
 func evaluateBatch(_ density: any LogDensity, points: UnsafeBufferPointer<Double>, count: Int, dimension: Int,
-                   into values: UnsafeMutableBufferPointer<Double>, threads: Int) throws {
-    let chunks = Parallel.workers(chunks: count, threads: threads)
+                   into values: UnsafeMutableBufferPointer<Double>, threads: Int, team: WorkerTeam? = nil) throws {
+    let threads = team?.size ?? threads
+    let chunks = team == nil || threads <= 1 ? Parallel.workers(chunks: count, threads: threads)
+                                               : Swift.min(count, chunksPerWorker * threads)
     if chunks <= 1 {
         try density.values(UnsafeBufferPointer(rebasing: points[0..<(count * dimension)]), count: count,
                            into: UnsafeMutableBufferPointer(rebasing: values[0..<count]))
         return
     }
     var errors = [Error?](repeating: nil, count: chunks)
-    errors.withUnsafeMutableBufferPointer { failures in
-        Parallel.forEach(chunks: chunks, threads: threads) { chunk, _ in
+    errors.withUnsafeMutableBufferPointer { buffer in
+        let failures = buffer
+        let body = { (chunk: Int, _: Int) in
             let lo = chunk * count / chunks, hi = (chunk + 1) * count / chunks
             do {
                 try density.values(UnsafeBufferPointer(rebasing: points[(lo * dimension)..<(hi * dimension)]), count: hi - lo,
@@ -54,12 +63,18 @@ func evaluateBatch(_ density: any LogDensity, points: UnsafeBufferPointer<Double
                 failures[chunk] = error
             }
         }
+        if let team {
+            team.forEachDynamic(chunks: chunks) { body($0, 0) }
+        } else {
+            Parallel.forEach(chunks: chunks, threads: threads, body)
+        }
     }
     for case let error? in errors { throw error }
 }
 
 /// Evaluates the batches of one run: with `threads` 0 ("all cores when it pays") it measures
-/// which is faster. The first batch runs on one thread untimed (warm-up); batches 1 to
+/// which is faster. Parallel batches run on a `WorkerTeam` that lives as long as the evaluator
+/// (one run). The first batch runs on one thread untimed (warm-up); batches 1 to
 /// `trialBatches` alternate between one thread and all cores, each timed; from then on every
 /// batch uses the cores only when their fastest timed batch beat the fastest one-thread batch
 /// by `requiredGain` (a cheap formula over 16 walkers takes microseconds, less than waking the
@@ -81,6 +96,16 @@ final class BatchEvaluator {
     private var parallel = false
     private var fastestSerial = Double.infinity
     private var fastestParallel = Double.infinity
+    /// The threads of the parallel batches, started at the first one and kept spinning between
+    /// batches (`WorkerTeam`); released when the automatic mode settles on one thread.
+    private var storedTeam: WorkerTeam?
+
+    private var team: WorkerTeam {
+        if let storedTeam { return storedTeam }
+        let team = WorkerTeam(size: threads)
+        storedTeam = team
+        return team
+    }
 
     /// An evaluator for `requested` threads (0 = automatic).
     init(_ density: any LogDensity, requested: Int) {
@@ -110,7 +135,7 @@ final class BatchEvaluator {
             var start = timespec(), end = timespec()
             clock_gettime(CLOCK_MONOTONIC, &start)
             try evaluateBatch(density, points: points, count: count, dimension: dimension, into: values,
-                              threads: onCores ? threads : 1)
+                              threads: 1, team: onCores ? team : nil)
             clock_gettime(CLOCK_MONOTONIC, &end)
             let seconds = Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) * 1e-9
             if onCores {
@@ -118,9 +143,13 @@ final class BatchEvaluator {
             } else {
                 fastestSerial = Swift.min(fastestSerial, seconds)
             }
-            if call == Self.trialBatches { parallel = fastestParallel < Self.requiredGain * fastestSerial }
+            if call == Self.trialBatches {
+                parallel = fastestParallel < Self.requiredGain * fastestSerial
+                if !parallel { storedTeam = nil }
+            }
             return
         }
-        try evaluateBatch(density, points: points, count: count, dimension: dimension, into: values, threads: threads)
+        try evaluateBatch(density, points: points, count: count, dimension: dimension, into: values, threads: threads,
+                          team: team)
     }
 }
