@@ -228,14 +228,16 @@ struct FisherLaplaceTests {
             func accumulate(_ y: Double, weight: Double, density: (AnalyticLikelihood, Double) throws -> Double) throws {
                 let single = AnalyticLikelihood(family: family, scale: scale, nu: nu, y: [y], sigma: family == .poisson ? nil : [0.8])
                 var t = PointTerms(points: 1, extras: k, secondOrder: true)
-                let yb = [y], sb = [family == .poisson ? 1.0 : 0.8], fb = [f]
+                let yb = [y], sb = [family == .poisson ? 1.0 : 0.8], fb = [f], wb = sb.map { 1 / $0 }
                 let p = try yb.withUnsafeBufferPointer { y in
                     try sb.withUnsafeBufferPointer { s in
-                        try fb.withUnsafeBufferPointer { fp in
-                            try eta.withUnsafeBufferPointer { e in
-                                let data = LikelihoodData(y: y, s: s)
-                                _ = try single.terms(fp, data, e, secondOrder: true, into: &t)
-                                return try density(single, Foundation.exp(single.sum(fp, data, e)))
+                        try wb.withUnsafeBufferPointer { w in
+                            try fb.withUnsafeBufferPointer { fp in
+                                try eta.withUnsafeBufferPointer { e in
+                                    let data = LikelihoodData(y: y, s: s, w: w)
+                                    _ = try single.terms(fp, data, e, secondOrder: true, into: &t)
+                                    return try density(single, Foundation.exp(single.sum(fp, data, e)))
+                                }
                             }
                         }
                     }
@@ -261,9 +263,11 @@ struct FisherLaplaceTests {
             var expected = PointTerms(points: 1, extras: k, secondOrder: true)
             try [0.0].withUnsafeBufferPointer { y in
                 try [family == .poisson ? 1.0 : 0.8].withUnsafeBufferPointer { s in
-                    try [f].withUnsafeBufferPointer { fp in
-                        try eta.withUnsafeBufferPointer { e in
-                            try closed.expectedTerms(fp, LikelihoodData(y: y, s: s), e, into: &expected)
+                    try [1 / s[0]].withUnsafeBufferPointer { w in
+                        try [f].withUnsafeBufferPointer { fp in
+                            try eta.withUnsafeBufferPointer { e in
+                                try closed.expectedTerms(fp, LikelihoodData(y: y, s: s, w: w), e, into: &expected)
+                            }
                         }
                     }
                 }

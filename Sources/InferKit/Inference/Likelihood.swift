@@ -105,6 +105,8 @@ struct PointTerms {
 struct LikelihoodData {
     let y: UnsafeBufferPointer<Double>
     let s: UnsafeBufferPointer<Double>
+    /// 1/σ_i (a product is several times cheaper than a quotient in the Gaussian loops).
+    let w: UnsafeBufferPointer<Double>
     var count: Int { y.count }
 }
 
@@ -230,6 +232,45 @@ struct AnalyticLikelihood: PointLikelihood {
         Glibc.lgamma(0.5 * (nu + 1)) - Glibc.lgamma(0.5 * nu) - 0.5 * Glibc.log(nu * Double.pi)
     }
 
+    /// Σ_i r_i² with r_i = (y_i − f_i) v_i, v_i = w_i · (1/c) = 1/(c s_i), and with `slopes`
+    /// also slopes[i] = r_i v_i (∂ℓ_i/∂f_i). Products by reciprocals rather than quotients
+    /// (each within about an ulp of the quotient, and a fraction of its cost).
+    /// The one summation order of the Gaussian value and gradient paths: point i goes to lane
+    /// i mod 4, the lanes are added as (0 + 1) + (2 + 3), then the last n mod 4 points in order.
+    /// Four independent sums let the vector unit take several points at a time (a single
+    /// running sum is one long chain of dependent additions); the order depends only on n, so
+    /// the values are the same on every machine.
+    @inline(__always)
+    private static func gaussianSquares(_ f: UnsafeBufferPointer<Double>, _ y: UnsafeBufferPointer<Double>,
+                                        _ w: UnsafeBufferPointer<Double>, scale c: Double, count n: Int,
+                                        slopes: UnsafeMutablePointer<Double>?) -> Double {
+        guard n > 0 else { return 0 }
+        let fp = UnsafeRawPointer(f.baseAddress!), yp = UnsafeRawPointer(y.baseAddress!)
+        let wp = UnsafeRawPointer(w.baseAddress!)
+        let inverse = 1 / c
+        let iv = SIMD4<Double>(repeating: inverse)
+        var lanes = SIMD4<Double>()
+        let whole = n & ~3
+        var i = 0
+        while i < whole {
+            let offset = i * MemoryLayout<Double>.stride
+            let weight = wp.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self) * iv
+            let r = (yp.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+                     - fp.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)) * weight
+            lanes += r * r
+            if let slopes { UnsafeMutableRawPointer(slopes).storeBytes(of: r * weight, toByteOffset: offset, as: SIMD4<Double>.self) }
+            i += 4
+        }
+        var total = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
+        while i < n {
+            let weight = w[i] * inverse, r = (y[i] - f[i]) * weight
+            total += r * r
+            slopes?[i] = r * weight
+            i += 1
+        }
+        return total
+    }
+
     /// Σ_i log(c s_i) = n log c + Σ_i log s_i.
     private func logSigmas(_ c: Double, _ n: Int) -> Double {
         (c == 1 ? 0 : Double(n) * Glibc.log(c)) + sumLogSigma
@@ -242,11 +283,8 @@ struct AnalyticLikelihood: PointLikelihood {
         var total = 0.0
         switch family {
         case .gaussian:
-            for i in 0..<n {
-                let r = (y[i] - f[i]) / (c * s[i])
-                total -= 0.5 * r * r
-            }
-            return total - logSigmas(c, n) - Double(n) * halfLogTwoPi
+            let squares = Self.gaussianSquares(f, y, data.w, scale: c, count: n, slopes: nil)
+            return -0.5 * squares - logSigmas(c, n) - Double(n) * halfLogTwoPi
         case .poisson:
             for i in 0..<n {
                 let rate = f[i]
@@ -274,23 +312,17 @@ struct AnalyticLikelihood: PointLikelihood {
     func terms(_ f: UnsafeBufferPointer<Double>, _ data: LikelihoodData, _ eta: UnsafeBufferPointer<Double>,
                secondOrder: Bool, into t: inout PointTerms) throws -> Double {
         if family == .gaussian && !secondOrder {
-            // The gradient path of HMC: one pass over the points, with exactly the values and
-            // slopes that `sum` and the loop below compute.
+            // The gradient path of HMC: one pass over the points, with exactly the value that
+            // `sum` computes (the same pass), and the loop below's slopes to within an ulp.
             let (c, _) = scaleAndNu(eta)
             if c.isNaN { return -.infinity }
-            let y = data.y, s = data.s, n = data.count
-            var total = 0.0, scaleSlope = 0.0
-            let free = scaleIndex != nil
-            t.df.withUnsafeMutableBufferPointer { df in
-                for i in 0..<n {
-                    let sigma = c * s[i], r = (y[i] - f[i]) / sigma
-                    total -= 0.5 * r * r
-                    df[i] = r / sigma
-                    if free { scaleSlope += (r * r - 1) / c }
-                }
+            let y = data.y, n = data.count
+            let squares = t.df.withUnsafeMutableBufferPointer { df in
+                Self.gaussianSquares(f, y, data.w, scale: c, count: n, slopes: df.baseAddress)
             }
-            let value = total - logSigmas(c, n) - Double(n) * halfLogTwoPi
-            if let ci = scaleIndex, value.isFinite { t.de[ci] += scaleSlope }
+            let value = -0.5 * squares - logSigmas(c, n) - Double(n) * halfLogTwoPi
+            // ∂/∂c Σ_i ℓ_i = Σ_i (r_i² − 1)/c.
+            if let ci = scaleIndex, value.isFinite { t.de[ci] += (squares - Double(n)) / c }
             return value
         }
         let total = try sum(f, data, eta)

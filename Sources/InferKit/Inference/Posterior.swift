@@ -241,6 +241,8 @@ final class PosteriorData: @unchecked Sendable {
     let y: UnsafeMutableBufferPointer<Double>
     /// σ_i, or ones when none were given.
     let s: UnsafeMutableBufferPointer<Double>
+    /// 1/σ_i.
+    let w: UnsafeMutableBufferPointer<Double>
 
     init(x: UnsafeBufferPointer<Double>, inputCount: Int, y: [Double], sigma: [Double]?) {
         let n = y.count
@@ -249,13 +251,16 @@ final class PosteriorData: @unchecked Sendable {
         _ = self.y.initialize(from: y)
         s = .allocate(capacity: n)
         if let sigma { _ = s.initialize(from: sigma) } else { s.initialize(repeating: 1) }
+        w = .allocate(capacity: n)
+        for i in 0..<n { w[i] = 1 / s[i] }
     }
 
     deinit {
         y.deallocate()
         s.deallocate()
+        w.deallocate()
     }
 
     var count: Int { y.count }
-    var likelihoodData: LikelihoodData { LikelihoodData(y: UnsafeBufferPointer(y), s: UnsafeBufferPointer(s)) }
+    var likelihoodData: LikelihoodData { LikelihoodData(y: UnsafeBufferPointer(y), s: UnsafeBufferPointer(s), w: UnsafeBufferPointer(w)) }
 }
