@@ -30,22 +30,20 @@ func requireStorable(_ a: Int, _ b: Int, _ c: Int, _ what: String, limit: Int = 
     }
 }
 
-/// Chunks per worker of a batch evaluated by a `WorkerTeam`.
-let chunksPerWorker = 8
-
 /// log p at a batch of points, in one `values` call per chunk. With one thread the whole batch is
 /// one call (a formula runs vectorised over all of it). With more, the points are cut into
 /// contiguous chunks evaluated concurrently: with `team` (its size is then the thread count)
 /// into up to `chunksPerWorker` chunks per worker, which the workers take as they come free
-/// (`forEachDynamic`: a worker slowed by another process does fewer), and otherwise into
-/// `min(count, threads)` chunks for `Parallel.forEach`. Each value depends only on its own point
-/// (the `LogDensity` contract), so the split never changes the results. The first failing
-/// chunk's error (lowest chunk) is rethrown.
+/// (`forEachDynamic`: with several chunks each, a worker slowed by another process does fewer),
+/// and otherwise into `min(count, threads)` chunks for `Parallel.forEach`. Each value depends
+/// only on its own point (the `LogDensity` contract), so the split never changes the results.
+/// The first failing chunk's error (lowest chunk) is rethrown.
 func evaluateBatch(_ density: any LogDensity, points: UnsafeBufferPointer<Double>, count: Int, dimension: Int,
-                   into values: UnsafeMutableBufferPointer<Double>, threads: Int, team: WorkerTeam? = nil) throws {
+                   into values: UnsafeMutableBufferPointer<Double>, threads: Int, team: WorkerTeam? = nil,
+                   chunksPerWorker: Int = 1) throws {
     let threads = team?.size ?? threads
     let chunks = team == nil || threads <= 1 ? Parallel.workers(chunks: count, threads: threads)
-                                               : Swift.min(count, chunksPerWorker * threads)
+                                               : Swift.min(count, Swift.max(1, chunksPerWorker) * threads)
     if chunks <= 1 {
         try density.values(UnsafeBufferPointer(rebasing: points[0..<(count * dimension)]), count: count,
                            into: UnsafeMutableBufferPointer(rebasing: values[0..<count]))
@@ -77,10 +75,13 @@ func evaluateBatch(_ density: any LogDensity, points: UnsafeBufferPointer<Double
 /// (one run). The first batch runs on one thread untimed (warm-up); batches 1 to
 /// `trialBatches` alternate between one thread and all cores, each timed; from then on every
 /// batch uses the cores only when their fastest timed batch beat the fastest one-thread batch
-/// by `requiredGain` (a cheap formula over 16 walkers takes microseconds, less than waking the
-/// threads; a model over 1000 points is worth splitting unless the cores are busy). The fastest
-/// of several batches is used because a shared machine adds noise only upwards. An explicit
-/// thread count is always used. The values do not depend on the choice, so neither do the chains.
+/// by `requiredGain` (a cheap formula over 16 walkers takes a microsecond or two; a model over
+/// 1000 points is worth splitting unless the cores are busy). The fastest of several batches is
+/// used because a shared machine adds noise only upwards. An explicit thread count is always
+/// used after its first batch, which runs on one thread and is timed. The timings also set the split: a density that takes
+/// more than `finePointSeconds` a point is cut into `chunksPerWorker` chunks per worker, taken
+/// as workers come free; a cheaper one into one chunk per worker (each `values` call then
+/// vectorises over more points). The values depend on neither choice, so neither do the chains.
 final class BatchEvaluator {
     let density: any LogDensity
     let dimension: Int
@@ -91,9 +92,14 @@ final class BatchEvaluator {
     /// The cores are used when their time is below this fraction of the one-thread time.
     static let requiredGain = 0.9
     /// Batches shorter than this (seconds) on one thread stay there without trying the cores.
-    static let parallelThreshold = 2e-5
+    static let parallelThreshold = 4e-6
+    /// Seconds of one point's log p above which a batch is cut finely.
+    static let finePointSeconds = 1e-6
+    /// Chunks per worker of a finely cut batch.
+    static let chunksPerWorker = 8
     private var calls = 0
     private var parallel = false
+    private var fine = false
     private var fastestSerial = Double.infinity
     private var fastestParallel = Double.infinity
     /// The threads of the parallel batches, started at the first one and kept spinning between
@@ -122,8 +128,8 @@ final class BatchEvaluator {
             try evaluateBatch(density, points: points, count: count, dimension: dimension, into: values, threads: 1)
             return
         }
-        if automatic && calls <= Self.trialBatches {
-            let call = calls
+        let call = calls
+        if automatic && call <= Self.trialBatches {
             calls += 1
             if call == 0 {
                 try evaluateBatch(density, points: points, count: count, dimension: dimension, into: values, threads: 1)
@@ -132,16 +138,16 @@ final class BatchEvaluator {
             // Odd trials on one thread, even ones on the cores (skipped once one thread is
             // known to be too fast for the split to pay).
             let onCores = call % 2 == 0 && fastestSerial >= Self.parallelThreshold
-            var start = timespec(), end = timespec()
-            clock_gettime(CLOCK_MONOTONIC, &start)
-            try evaluateBatch(density, points: points, count: count, dimension: dimension, into: values,
-                              threads: 1, team: onCores ? team : nil)
-            clock_gettime(CLOCK_MONOTONIC, &end)
-            let seconds = Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) * 1e-9
+            let team = onCores ? self.team : nil   // started outside the timing
+            let seconds = try timed {
+                try evaluateBatch(density, points: points, count: count, dimension: dimension, into: values,
+                                  threads: 1, team: team, chunksPerWorker: fine ? Self.chunksPerWorker : 1)
+            }
             if onCores {
                 fastestParallel = Swift.min(fastestParallel, seconds)
             } else {
                 fastestSerial = Swift.min(fastestSerial, seconds)
+                fine = fastestSerial > Self.finePointSeconds * Double(Swift.max(count, 1))
             }
             if call == Self.trialBatches {
                 parallel = fastestParallel < Self.requiredGain * fastestSerial
@@ -149,7 +155,27 @@ final class BatchEvaluator {
             }
             return
         }
+        if !automatic && call == 0 {
+            // An explicit thread count: the first batch runs on this thread, timed, to choose
+            // the split of the others (timed on the team it would include the threads' start).
+            calls += 1
+            _ = team   // started meanwhile
+            let seconds = try timed {
+                try evaluateBatch(density, points: points, count: count, dimension: dimension, into: values, threads: 1)
+            }
+            fine = seconds > Self.finePointSeconds * Double(Swift.max(count, 1))
+            return
+        }
         try evaluateBatch(density, points: points, count: count, dimension: dimension, into: values, threads: threads,
-                          team: team)
+                          team: team, chunksPerWorker: fine ? Self.chunksPerWorker : 1)
+    }
+
+    /// The seconds `body` takes.
+    private func timed(_ body: () throws -> Void) rethrows -> Double {
+        var start = timespec(), end = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &start)
+        try body()
+        clock_gettime(CLOCK_MONOTONIC, &end)
+        return Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) * 1e-9
     }
 }
