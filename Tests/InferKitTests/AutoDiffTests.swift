@@ -38,6 +38,44 @@ private func invalidArgumentMessage(_ formula: String, inputs: [String] = ["x"],
 
 @Suite("Model language and automatic differentiation")
 struct AutoDiffTests {
+    /// The value-only evaluation writes results over slots no longer needed: the same values
+    /// to the bit as the plain tape (exp's out-of-range arguments, which its kernel rereads,
+    /// included), over far fewer distinct slots for a long formula.
+    @Test func slotReuseKeepsValues() throws {
+        let quadratic = (0..<6).flatMap { i in (i..<6).map { j in "\(Double(i + j) * 0.37 - 1)*x*p\(i)*p\(j)" } }
+            .joined(separator: " + ")
+        let formulas = [
+            "A*exp(-0.5*((x-mu)/sig)^2) + B",
+            quadratic,
+            "exp(x*800) + exp(-x*800) + exp(x) * (x > 0 ? log(1 + x^2) : sin(x)) - sqrt(abs(x))/(1 + x^2)",
+            "u = x - c; v = u*u; w = exp(-v); w*u + v*w - u/(1 + v)",
+        ]
+        let n = 1003
+        let x = (0..<n).map { -1.3 + 2.6 * Double($0) / Double(n - 1) }
+        for formula in formulas {
+            let model = try Model(formula)
+            let p = (0..<model.parameterCount).map { 0.3 + 0.1 * Double($0) }
+            var plain = model.tape
+            plain.valueInstructions = plain.instructions
+            plain.valueResult = plain.result
+            var reused = [Double](repeating: 0, count: n), reference = reused
+            x.withUnsafeBufferPointer { xb in
+                p.withUnsafeBufferPointer { pb in
+                    reused.withUnsafeMutableBufferPointer { model.tape.evaluate(inputs: [xb], parameters: pb, count: n, output: $0) }
+                    reference.withUnsafeMutableBufferPointer { plain.evaluate(inputs: [xb], parameters: pb, count: n, output: $0) }
+                }
+            }
+            #expect(reused.map(\.bitPattern) == reference.map(\.bitPattern), "\(formula)")
+            for instruction in model.tape.valueInstructions {
+                let operands = [instruction.a, instruction.b, instruction.c].prefix(instruction.op.arity)
+                #expect(!operands.contains(instruction.output), "an output overwrites its operand in \(formula)")
+            }
+        }
+        let long = try Model(quadratic)
+        let distinct = Set(long.tape.valueInstructions.map(\.output)).count
+        #expect(long.tape.instructions.count > 60 && distinct <= 4, "\(distinct) result slots for \(long.tape.instructions.count) instructions")
+    }
+
     @Test func precedence() throws {
         #expect(try scalar("-x^2", ["x": 3]) == -9)
         #expect(try scalar("2^3^2", [:]) == 512)

@@ -48,6 +48,13 @@ struct Tape: Sendable {
     /// anything but the four arithmetic operations, or the result). The value-only `evaluate`
     /// fills the others' first entry alone; the derivative sweeps read every slot whole.
     var readWhole: [Bool] = []
+    /// The instructions of the value-only `evaluate`, their results written over the slots of
+    /// results no longer needed (`withInvariantSlots`): a formula of hundreds of operations then
+    /// touches a few blocks instead of hundreds. The derivative sweeps keep every result and use
+    /// `instructions`.
+    var valueInstructions: [Instruction] = []
+    /// The slot of the formula's value in `valueInstructions`' numbering.
+    var valueResult = 0
 
     /// Index of the slot of parameter `j`.
     func parameterSlot(_ j: Int) -> Int { inputCount + j }
@@ -240,7 +247,47 @@ extension Tape {
                 for k in 0..<instruction.op.arity { tape.readWhole[operands[k]] = true }
             }
         }
+        (tape.valueInstructions, tape.valueResult) = reusingSlots()
         return tape
+    }
+
+    /// `instructions` with each result written to the lowest-numbered result slot whose value
+    /// is no longer read, and the result's slot. An output never overwrites its own operands
+    /// (the exp kernel rereads its arguments after writing). Only result slots are reused, so
+    /// `invariant` and `readWhole` stay valid; inputs, parameters and constants keep their slots.
+    func reusingSlots() -> (instructions: [Instruction], result: Int) {
+        var lastUse = [Int](repeating: -1, count: slotCount)
+        for (k, instruction) in instructions.enumerated() {
+            let operands = [instruction.a, instruction.b, instruction.c]
+            for o in 0..<instruction.op.arity { lastUse[operands[o]] = k }
+        }
+        lastUse[result] = Int.max
+        var renamed = [Int](repeating: -1, count: slotCount)   // old result slot -> new slot
+        var free: [Int] = []                                   // new slots free for reuse
+        var remapped: [Instruction] = []
+        remapped.reserveCapacity(instructions.count)
+        for (k, instruction) in instructions.enumerated() {
+            func slot(_ old: Int) -> Int { renamed[old] >= 0 ? renamed[old] : old }
+            let arity = instruction.op.arity
+            let operands = [instruction.a, instruction.b, instruction.c]
+            let output: Int
+            if let lowest = free.min() {
+                output = lowest
+                free.removeAll { $0 == lowest }
+            } else {
+                output = instruction.output
+            }
+            remapped.append(Instruction(op: instruction.op, a: slot(instruction.a),
+                                        b: arity > 1 ? slot(instruction.b) : instruction.b,
+                                        c: arity > 2 ? slot(instruction.c) : instruction.c, output: output))
+            // Operands read for the last time here free their slots (results only).
+            for o in 0..<arity where lastUse[operands[o]] == k && renamed[operands[o]] >= 0 {
+                let released = renamed[operands[o]]
+                if !free.contains(released) { free.append(released) }
+            }
+            renamed[instruction.output] = output
+        }
+        return (remapped, renamed[result] >= 0 ? renamed[result] : result)
     }
 
     /// The tangent blocks of forward mode (see `tangentIndex`).
@@ -389,6 +436,31 @@ extension Tape {
     /// Sizes are checked by the caller. With `residuals`, the output is (f_i - y_i) w_i instead.
     func evaluate(inputs: [UnsafeBufferPointer<Double>], parameters: UnsafeBufferPointer<Double>,
                   count n: Int, output: UnsafeMutableBufferPointer<Double>, residuals: ResidualTransform? = nil) {
+        evaluate(parameters: parameters, count: n, output: output, residuals: residuals) { values, block, start, m in
+            loadInputs(inputs, values, block: block, from: start, count: m)
+        }
+    }
+
+    /// Evaluates the formula at `count` points given row by row: input k of point i is
+    /// `points[i * inputCount + k]` (a log density's batch of parameter vectors), gathered
+    /// straight into the workspace. Sizes are checked by the caller.
+    func evaluate(rowMajor points: UnsafePointer<Double>, parameters: UnsafeBufferPointer<Double>,
+                  count n: Int, output: UnsafeMutableBufferPointer<Double>) {
+        let k = inputCount
+        evaluate(parameters: parameters, count: n, output: output, residuals: nil) { values, block, start, m in
+            for j in 0..<k {
+                let column = values + j * block, source = points + start * k + j
+                for i in 0..<m { column[i] = source[i * k] }
+            }
+        }
+    }
+
+    /// The block loop of both `evaluate`s: `load(workspace, block, start, m)` fills the input
+    /// slots with points start..<start + m.
+    @inline(__always)
+    private func evaluate(parameters: UnsafeBufferPointer<Double>, count n: Int, output: UnsafeMutableBufferPointer<Double>,
+                          residuals: ResidualTransform?,
+                          load: (UnsafeMutablePointer<Double>, Int, Int, Int) -> Void) {
         let block = Swift.min(Tape.blockSize, Swift.max(n, 1))
         let values = UnsafeMutablePointer<Double>.allocate(capacity: slotCount * block)
         defer { values.deallocate() }
@@ -396,9 +468,9 @@ extension Tape {
         var start = 0
         while start < n {
             let m = Swift.min(block, n - start)
-            loadInputs(inputs, values, block: block, from: start, count: m)
-            for instruction in instructions { execute(instruction, values, block: block, count: m) }
-            ResidualTransform.store(residuals, values + result * block, into: output, at: start, count: m)
+            load(values, block, start, m)
+            for instruction in valueInstructions { execute(instruction, values, block: block, count: m) }
+            ResidualTransform.store(residuals, values + valueResult * block, into: output, at: start, count: m)
             start += m
         }
     }

@@ -65,16 +65,9 @@ public struct FormulaLogDensity: LogDensity, Sendable {
         guard points.count >= count * n, values.count >= count else {
             throw InferKitError.dimensionMismatch("\(count) points of \(n) parameters need \(count * n) values, got \(points.count)")
         }
-        // Column views of the row-major points: one strided copy per parameter into one block.
-        let block = UnsafeMutableBufferPointer<Double>.allocate(capacity: Swift.max(1, n * count))
-        defer { block.deallocate() }
-        for i in 0..<count {
-            for k in 0..<n { block[k * count + i] = points[i * n + k] }
-        }
-        let base = block.baseAddress!
-        let columns = (0..<n).map { UnsafeBufferPointer(start: base + $0 * count, count: count) }
+        guard count > 0, let base = points.baseAddress else { return }
         let none = UnsafeBufferPointer<Double>(start: nil, count: 0)
-        overPoints.tape.evaluate(inputs: columns, parameters: none, count: count, output: values)
+        overPoints.tape.evaluate(rowMajor: base, parameters: none, count: count, output: values)
     }
 
     public func valueAndGradient(_ point: UnsafeBufferPointer<Double>, gradient: UnsafeMutableBufferPointer<Double>) throws -> Double {
