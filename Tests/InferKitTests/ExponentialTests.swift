@@ -34,4 +34,30 @@ struct ExponentialTests {
         #expect(Exponential.value(.nan).isNaN)
         #expect(Exponential.value(-745.1) > 0)  // the smallest subnormal range
     }
+
+    /// The array kernel gives the same bits as `value` point by point, in both builds: the
+    /// baseline one and, where the processor has it, the x86-64-v3 one (`CPUFeatures`), over
+    /// the whole range, the out-of-range arguments mended afterwards and lengths that leave
+    /// every remainder of the vector loops.
+    @Test func arrayKernelMatchesScalarInBothBuilds() {
+        var random = TestRandom(state: 777)
+        var x = (0..<4099).map { _ in -760 + 1480 * random.next() }
+        x += [.nan, .infinity, -.infinity, 0, -0.0, 709, -708, 709.5, -745.2, 1e-310]
+        for count in [0, 1, 3, 7, 8, 13, 256, x.count] {
+            var fast = [Double](repeating: 0, count: count), baseline = fast
+            x.withUnsafeBufferPointer { a in
+                fast.withUnsafeMutableBufferPointer { Exponential.evaluate(a.baseAddress!, $0.baseAddress!, count) }
+                baseline.withUnsafeMutableBufferPointer { Exponential.evaluateBaseline(a.baseAddress!, $0.baseAddress!, count) }
+            }
+            let scalar = x.prefix(count).map { Exponential.value($0) }
+            #expect(fast.map(\.bitPattern) == scalar.map(\.bitPattern), "count \(count)")
+            #expect(baseline.map(\.bitPattern) == scalar.map(\.bitPattern), "count \(count)")
+        }
+        // On this project's machines (x86-64 with AVX2) the fast build must be the one in use.
+        #if arch(x86_64)
+        if let flags = CPUFeatures.cpuFlags(), flags.contains("avx2"), getenv("INFERKIT_BASELINE_ONLY") == nil {
+            #expect(CPUFeatures.x86_64_v3)
+        }
+        #endif
+    }
 }
