@@ -93,6 +93,10 @@ public enum NonlinearLeastSquares {
     /// `nonFinite` (the model or its Jacobian is NaN/inf at the start or at an accepted
     /// point), `invalidArgument` (a start outside the bounds, bad options) and what the model
     /// throws (a failed callback).
+    /// From this many residuals on, a fit holds OpenBLAS to one thread (below it OpenBLAS does
+    /// not split its level-1 and level-2 calls anyway).
+    static let serialBLASResiduals = 2048
+
     public static func solve(_ problem: LeastSquaresProblem, start: [Double], bounds: Bounds? = nil,
                              options: LeastSquaresOptions = LeastSquaresOptions(),
                              workspace: LeastSquaresWorkspace? = nil) throws -> LeastSquaresSolution {
@@ -122,15 +126,17 @@ public enum NonlinearLeastSquares {
         var threaded = problem
         threaded.evaluationThreads = Parallel.threads(requested: options.threads)
         var solver = Solver(problem: threaded, bounds: box, options: options, work: work, start: start)
-        // OpenBLAS on one thread: a multi-threaded ddot over many residuals sums in another
-        // order, which made the result depend on whatever else the process was running.
-        return try BLASThreads.singleThreaded {
+        func run() throws -> LeastSquaresSolution {
             switch options.method {
             case .levenbergMarquardt: try solver.levenbergMarquardt()
             case .gaussNewton: try solver.gaussNewton()
             }
             return try solver.finish()
         }
+        // OpenBLAS on one thread for many residuals: its threaded ddot over them sums in
+        // another order, which made the result depend on whatever else the process was running.
+        // Small fits skip the switch (two OpenBLAS calls per fit), where OpenBLAS stays serial.
+        return try m >= Self.serialBLASResiduals ? BLASThreads.singleThreaded(run) : run()
     }
 }
 
