@@ -130,6 +130,9 @@ class _LogProb:
         self.owner = owner            # a Posterior (or anything else the handle depends on)
         self._callbacks = callbacks   # the ctypes function objects: must outlive the handle
         self.error = None
+        # A Python callable's blobs (emcee's extra return values) go to blob_sink(point, blobs)
+        # when a sampler sets one.
+        self.blob_sink = None
         n = ctypes.c_size_t()
         check(lib.ik_logprob_n_dim(handle, ctypes.byref(n)))
         self.ndim = n.value
@@ -244,14 +247,16 @@ def _callable_logprob(fn, ndim, args, kwargs, vectorize, grad):
             if vectorize:
                 target[:, 0] = values_of(block)
                 return 0
-            f, a = fn, args
-            if kwargs:
-                for i, row in enumerate(block):
-                    target[i, 0] = _scalar(f(row, *a, **kwargs))
-            else:
-                for i, row in enumerate(block):
-                    r = f(row, *a)
-                    target[i, 0] = r if type(r) in _FLOATS else _scalar(r)
+            f, a, lp = fn, args, holder["lp"]
+            for i, row in enumerate(block):
+                r = f(row, *a, **kwargs) if kwargs else f(row, *a)
+                if type(r) in _FLOATS:
+                    target[i, 0] = r
+                    continue
+                target[i, 0] = _scalar(r)
+                # emcee's blobs: everything after log p, kept with the point for the sampler.
+                if type(r) is tuple and len(r) > 1 and lp.blob_sink is not None:
+                    lp.blob_sink(row, r[1:])
             return 0
         except BaseException as error:  # noqa: BLE001 - re-raised by _LogProb.check
             if holder["lp"].error is None:

@@ -107,6 +107,65 @@ def _ensemble_moves(moves, options):
             raise InvalidArgumentError(f"moves holds {move!r}: use inferkit.moves.StretchMove, DEMove or WalkMove")
 
 
+class _BlobStore:
+    """emcee's blobs of a Python log-probability: every evaluated point's blobs are kept by the
+    point's bytes until the next stored step, when each walker takes the blobs of its position
+    (its proposal's when it moved, its previous ones when it stayed: emcee's rule)."""
+
+    def __init__(self, nwalkers):
+        self.nwalkers = nwalkers
+        self.pending = {}
+        self.current = [None] * nwalkers
+        self.steps = []
+        self.seen = False
+
+    def sink(self, point, blobs):
+        self.seen = True
+        self.pending[point.tobytes()] = blobs
+
+    def on_draw(self, index, positions, n_walkers, n_dim, log_prob, user):
+        try:
+            if not self.seen:
+                return 0
+            rows = np.ctypeslib.as_array(positions, shape=(n_walkers * n_dim,)).reshape(n_walkers, n_dim)
+            for w in range(n_walkers):
+                blobs = self.pending.get(rows[w].tobytes())
+                if blobs is not None:
+                    self.current[w] = blobs
+            while len(self.steps) < index:          # steps stored before the first blob
+                self.steps.append([None] * n_walkers)
+            del self.steps[index:]
+            self.steps.append(list(self.current))
+            self.pending.clear()
+            return 0
+        except BaseException:  # noqa: BLE001 - a failure here must not cross into C
+            return 1
+
+    def array(self, steps):
+        """The blobs of `steps` (lists of per-walker tuples) as emcee's array: (steps, walkers)
+        for one blob, (steps, walkers, nblobs) for several; dtype from the first blob (object
+        for strings and mixed blobs)."""
+        first = next((b for step in steps for b in step if b is not None), None)
+        try:
+            dtype = np.atleast_1d(first).dtype if first is not None else np.dtype("object")
+        except ValueError:
+            dtype = np.dtype("object")
+        if dtype.kind in "US":
+            dtype = np.dtype("object")
+        try:
+            out = np.array(steps, dtype=dtype)
+        except (ValueError, TypeError):
+            out = np.empty((len(steps), self.nwalkers), dtype=object)
+            for i, step in enumerate(steps):
+                for w, b in enumerate(step):
+                    out[i, w] = b
+        if out.ndim >= 3:
+            single = [axis for axis in range(2, out.ndim) if out.shape[axis] == 1]
+            if single:
+                out = np.squeeze(out, axis=tuple(single))
+        return out
+
+
 class EnsembleSampler:
     """The affine-invariant ensemble sampler, with emcee 3's ``EnsembleSampler`` interface.
 
@@ -133,6 +192,13 @@ class EnsembleSampler:
         check(lib.ik_ensemble_options_default(ctypes.byref(self._options)))
         self._options.n_threads = _threads(n_threads, log_prob_fn)
         _ensemble_moves(moves, self._options)
+        # A Python callable may return emcee's blobs: a draw callback hands them to the walkers.
+        self._blobs = None
+        if callable(log_prob_fn) and not hasattr(log_prob_fn, "_logprob") and not vectorize:
+            self._blobs = _BlobStore(self.nwalkers)
+            self._lp.blob_sink = self._blobs.sink
+            self._draws_c = _capi.ik_draws_fn(self._blobs.on_draw)
+            self._options.draws = self._draws_c
         self._handle = _ENSEMBLE_P()
         check(lib.ik_ensemble_create(self._lp.handle, self.nwalkers, self.seed, ctypes.byref(self._options),
                                      ctypes.byref(self._handle)))
@@ -185,8 +251,11 @@ class EnsembleSampler:
             yield state
 
     def reset(self):
-        """Forgets the chain and acceptance counts; the walkers keep their state (emcee's reset)."""
+        """Forgets the chain, its blobs and acceptance counts; the walkers keep their state
+        (emcee's reset)."""
         check(lib.ik_ensemble_reset(self._handle))
+        if self._blobs is not None:
+            self._blobs.steps = []
 
     # -- results ---------------------------------------------------------------------------
 
@@ -222,8 +291,18 @@ class EnsembleSampler:
         return out.reshape(-1) if flat else out
 
     def get_blobs(self, discard=0, thin=1, flat=False):
-        """Blobs are not stored: always None."""
-        return None
+        """emcee's blobs: what a Python log_prob_fn returned after log p, for the stored steps
+        (the same steps as ``get_chain``): (steps, nwalkers) for one blob, (steps, nwalkers,
+        nblobs) for several, flattened over steps and walkers with ``flat``; None when it
+        returned none (formulas, Posteriors and vectorised callables have none)."""
+        if self._blobs is None or not self._blobs.seen:
+            return None
+        discard, thin, count = self._count(discard, thin)
+        steps = self._blobs.steps
+        chosen = [steps[discard + thin - 1 + k * thin] if discard + thin - 1 + k * thin < len(steps)
+                  else [None] * self.nwalkers for k in range(count)]
+        out = self._blobs.array(chosen)
+        return out.reshape((-1,) + out.shape[2:]) if flat else out
 
     @property
     def flatchain(self):
@@ -243,7 +322,10 @@ class EnsembleSampler:
         log_prob = np.empty(self.nwalkers)
         check(lib.ik_ensemble_current(self._handle, _pointer(coords), coords.size, _pointer(log_prob),
                                       log_prob.size))
-        return State(coords, log_prob)
+        blobs = None
+        if self._blobs is not None and self._blobs.seen:
+            blobs = self._blobs.array([self._blobs.current])[0]
+        return State(coords, log_prob, blobs=blobs)
 
     def get_autocorr_time(self, discard=0, thin=1, tol=50, quiet=False, **kwargs):
         """The integrated autocorrelation time of each parameter, as emcee's (in steps:

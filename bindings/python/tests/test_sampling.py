@@ -371,3 +371,51 @@ def test_thin_by_and_sample_generator_like_emcee():
     np.testing.assert_array_equal(states[-1].coords, plain.get_chain()[-1])
     with pytest.raises(inferkit.InvalidArgumentError, match="thin_by is 0"):
         gen.run_mcmc(None, 5, thin_by=0)
+
+
+def test_blobs_like_emcee():
+    """emcee's blobs: what a callable returns after log p, stored with the walkers' positions
+    (each blob here is a function of its point, so the stored blob must be that function of the
+    stored position, accepted or not), in emcee's shapes and dtypes, sliced as get_chain, through
+    thin_by, reset and get_last_sample; None without blobs, and for formulas."""
+    rng = np.random.default_rng(1)
+    p0 = rng.normal(size=(10, 3))
+
+    def one(p):
+        return -0.5 * p @ p, 2.0 * p[0]
+
+    def two(p):
+        return -0.5 * p @ p, p[0], float(np.sum(p))
+
+    def text(p):
+        return -0.5 * p @ p, "right" if p[0] > 0 else "left"
+
+    for fn in (one, two, text):
+        ours = inferkit.EnsembleSampler(10, 3, fn, seed=2)
+        ours.run_mcmc(p0, 40, thin_by=2)
+        theirs = emcee.EnsembleSampler(10, 3, fn)
+        theirs.run_mcmc(p0, 40, thin_by=2)
+        for kw in ({}, {"discard": 7, "thin": 3}, {"discard": 5, "thin": 2, "flat": True}):
+            b, e = ours.get_blobs(**kw), theirs.get_blobs(**kw)
+            assert b.shape == e.shape and b.dtype == e.dtype, (fn.__name__, kw)
+            chain = ours.get_chain(**kw)
+            if fn is one:
+                np.testing.assert_array_equal(b, 2.0 * chain[..., 0])
+            elif fn is two:
+                np.testing.assert_array_equal(b[..., 0], chain[..., 0])
+                np.testing.assert_array_equal(b[..., 1], chain.sum(-1))
+            else:
+                assert (b == np.where(chain[..., 0] > 0, "right", "left")).all()
+        last = ours.get_last_sample()
+        assert last.blobs.shape == theirs.get_last_sample().blobs.shape
+        ours.reset()
+        ours.run_mcmc(None, 5)
+        assert ours.get_blobs().shape[0] == 5
+        if fn is one:
+            np.testing.assert_array_equal(ours.get_blobs(), 2.0 * ours.get_chain()[..., 0])
+    plain = inferkit.EnsembleSampler(10, 3, lambda p: -0.5 * p @ p, seed=2)
+    plain.run_mcmc(p0, 5)
+    assert plain.get_blobs() is None and plain.get_last_sample().blobs is None
+    formula = inferkit.EnsembleSampler(10, 3, "-0.5*(a^2 + b^2 + c^2)", seed=2)
+    formula.run_mcmc(p0, 5)
+    assert formula.get_blobs() is None
