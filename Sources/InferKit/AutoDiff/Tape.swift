@@ -1,3 +1,5 @@
+import InferKitKernels
+
 // Compilation of a parsed formula to a tape (a linear list of instructions over value slots,
 // constants folded, dead definitions dropped) and its vectorised evaluation: each
 // instruction runs over a block of points before the next one starts, so the inner loops are
@@ -17,6 +19,9 @@ struct Instruction: Equatable {
 struct Tape: Sendable {
     /// Points evaluated together per instruction.
     static let blockSize = 256
+    /// Blocks of at least this many points run the x86-64-v3 build of the elementwise kernels
+    /// (a call into the other module per instruction; short blocks keep the inlined loops).
+    static let wideKernelPoints = 32
 
     let inputCount: Int
     let parameterCount: Int
@@ -383,7 +388,8 @@ extension Tape {
         case .add, .subtract, .multiply, .divide:
             arithmetic(instruction.op, a, invariant[instruction.a], b, invariant[instruction.b], out, m)
         case .negate: for i in 0..<m { out[i] = -a[i] }
-        case .square: for i in 0..<m { out[i] = a[i] * a[i] }
+        case .square:
+            if m >= Tape.wideKernelPoints && CPUFeatures.x86_64_v3 { squareV3(a, out, m) } else { Elementwise.square(a, out, m) }
         case .select: for i in 0..<m { out[i] = a[i] != 0 ? b[i] : c[i] }
         case .exp: Exponential.evaluate(a, out, m)
         default:
@@ -392,43 +398,28 @@ extension Tape {
         }
     }
 
-    /// `out[i] = a[i] op b[i]` for i < m, reading a[0] (b[0]) alone when that operand is
-    /// invariant: the same values as the plain loop, with half the memory traffic, except that
-    /// a division by an invariant multiplies by its reciprocal (within an ulp of the quotient).
+    /// `out[i] = a[i] op b[i]` for i < m (`Elementwise.arithmetic`: an invariant operand is
+    /// read once, a division by an invariant multiplies by its reciprocal); the x86-64-v3 build
+    /// for blocks of at least `wideKernelPoints` where the processor has it.
     @inline(__always)
     private func arithmetic(_ op: Opcode, _ a: UnsafePointer<Double>, _ aInvariant: Bool,
                             _ b: UnsafePointer<Double>, _ bInvariant: Bool,
                             _ out: UnsafeMutablePointer<Double>, _ m: Int) {
-        switch (aInvariant, bInvariant) {
-        case (true, true):
+        if aInvariant && bInvariant {
             out.update(repeating: op.apply(a[0], b[0], 0), count: m)
-        case (false, true):
-            let s = b[0]
-            switch op {
-            case .add: for i in 0..<m { out[i] = a[i] + s }
-            case .subtract: for i in 0..<m { out[i] = a[i] - s }
-            case .multiply: for i in 0..<m { out[i] = a[i] * s }
-            default:
-                // By the reciprocal: within an ulp of the quotient, and a product costs a
-                // fraction of a division (a[i] / sig was a sixth of a Gaussian peak's time).
-                let reciprocal = 1 / s
-                for i in 0..<m { out[i] = a[i] * reciprocal }
-            }
-        case (true, false):
-            let s = a[0]
-            switch op {
-            case .add: for i in 0..<m { out[i] = s + b[i] }
-            case .subtract: for i in 0..<m { out[i] = s - b[i] }
-            case .multiply: for i in 0..<m { out[i] = s * b[i] }
-            default: for i in 0..<m { out[i] = s / b[i] }
-            }
-        case (false, false):
-            switch op {
-            case .add: for i in 0..<m { out[i] = a[i] + b[i] }
-            case .subtract: for i in 0..<m { out[i] = a[i] - b[i] }
-            case .multiply: for i in 0..<m { out[i] = a[i] * b[i] }
-            default: for i in 0..<m { out[i] = a[i] / b[i] }
-            }
+            return
+        }
+        let code: Int
+        switch op {
+        case .add: code = Elementwise.add
+        case .subtract: code = Elementwise.subtract
+        case .multiply: code = Elementwise.multiply
+        default: code = Elementwise.divide
+        }
+        if m >= Tape.wideKernelPoints && CPUFeatures.x86_64_v3 {
+            arithmeticV3(code, a, aInvariant, b, bInvariant, out, m)
+        } else {
+            Elementwise.arithmetic(code, a, aInvariant, b, bInvariant, out, m)
         }
     }
 

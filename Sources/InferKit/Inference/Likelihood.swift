@@ -4,6 +4,7 @@
 // posterior needs of it, for any model, is the per-point derivatives in f and η: the chain rule
 // with the model's Jacobian does the rest (PosteriorDerivatives.swift).
 import Glibc
+import InferKitKernels
 
 /// How the σ_i of a Gaussian or Student-t likelihood are known.
 public enum NoiseScale: Sendable, Equatable {
@@ -232,43 +233,16 @@ struct AnalyticLikelihood: PointLikelihood {
         Glibc.lgamma(0.5 * (nu + 1)) - Glibc.lgamma(0.5 * nu) - 0.5 * Glibc.log(nu * Double.pi)
     }
 
-    /// Σ_i r_i² with r_i = (y_i − f_i) v_i, v_i = w_i · (1/c) = 1/(c s_i), and with `slopes`
-    /// also slopes[i] = r_i v_i (∂ℓ_i/∂f_i). Products by reciprocals rather than quotients
-    /// (each within about an ulp of the quotient, and a fraction of its cost).
-    /// The one summation order of the Gaussian value and gradient paths: point i goes to lane
-    /// i mod 4, the lanes are added as (0 + 1) + (2 + 3), then the last n mod 4 points in order.
-    /// Four independent sums let the vector unit take several points at a time (a single
-    /// running sum is one long chain of dependent additions); the order depends only on n, so
-    /// the values are the same on every machine.
+    /// Σ_i r_i² with r_i = (y_i − f_i)/(c s_i), and with `slopes` also slopes[i] = r_i/(c s_i)
+    /// (∂ℓ_i/∂f_i): `Elementwise.weightedSquares` with w_i = 1/s_i, its x86-64-v3 build for 32
+    /// points or more where the processor has it (the same bits).
     @inline(__always)
     private static func gaussianSquares(_ f: UnsafeBufferPointer<Double>, _ y: UnsafeBufferPointer<Double>,
                                         _ w: UnsafeBufferPointer<Double>, scale c: Double, count n: Int,
                                         slopes: UnsafeMutablePointer<Double>?) -> Double {
-        guard n > 0 else { return 0 }
-        let fp = UnsafeRawPointer(f.baseAddress!), yp = UnsafeRawPointer(y.baseAddress!)
-        let wp = UnsafeRawPointer(w.baseAddress!)
-        let inverse = 1 / c
-        let iv = SIMD4<Double>(repeating: inverse)
-        var lanes = SIMD4<Double>()
-        let whole = n & ~3
-        var i = 0
-        while i < whole {
-            let offset = i * MemoryLayout<Double>.stride
-            let weight = wp.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self) * iv
-            let r = (yp.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
-                     - fp.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)) * weight
-            lanes += r * r
-            if let slopes { UnsafeMutableRawPointer(slopes).storeBytes(of: r * weight, toByteOffset: offset, as: SIMD4<Double>.self) }
-            i += 4
-        }
-        var total = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
-        while i < n {
-            let weight = w[i] * inverse, r = (y[i] - f[i]) * weight
-            total += r * r
-            slopes?[i] = r * weight
-            i += 1
-        }
-        return total
+        guard n > 0, let fp = f.baseAddress, let yp = y.baseAddress, let wp = w.baseAddress else { return 0 }
+        if n >= 32 && CPUFeatures.x86_64_v3 { return weightedSquaresV3(fp, yp, wp, 1 / c, n, slopes) }
+        return Elementwise.weightedSquares(fp, yp, wp, 1 / c, n, slopes)
     }
 
     /// Σ_i log(c s_i) = n log c + Σ_i log s_i.
