@@ -94,7 +94,7 @@ public func weightedSquaresV3(_ f: UnsafePointer<Double>, _ y: UnsafePointer<Dou
 }
 
 /// `Elementwise.arithmetic` in this module's build (x86-64-v3 on x86-64 hosts). Call it only
-/// where `CPUFeatures.x86_64_v3` holds.
+/// where `CPUFeatures.x86_64_v3` holds (InferKit: `CPUFeatures.usesWideKernels`).
 public func arithmeticV3(_ op: Int, _ a: UnsafePointer<Double>, _ aInvariant: Bool, _ b: UnsafePointer<Double>,
                          _ bInvariant: Bool, _ out: UnsafeMutablePointer<Double>, _ m: Int) {
     Elementwise.arithmetic(op, a, aInvariant, b, bInvariant, out, m)

@@ -19,9 +19,6 @@ struct Instruction: Equatable {
 struct Tape: Sendable {
     /// Points evaluated together per instruction.
     static let blockSize = 256
-    /// Blocks of at least this many points run the x86-64-v3 build of the elementwise kernels
-    /// (a call into the other module per instruction; short blocks keep the inlined loops).
-    static let wideKernelPoints = 32
 
     let inputCount: Int
     let parameterCount: Int
@@ -389,7 +386,7 @@ extension Tape {
             arithmetic(instruction.op, a, invariant[instruction.a], b, invariant[instruction.b], out, m)
         case .negate: for i in 0..<m { out[i] = -a[i] }
         case .square:
-            if m >= Tape.wideKernelPoints && CPUFeatures.x86_64_v3 { squareV3(a, out, m) } else { Elementwise.square(a, out, m) }
+            if CPUFeatures.usesWideKernels(m) { squareV3(a, out, m) } else { Elementwise.square(a, out, m) }
         case .select: for i in 0..<m { out[i] = a[i] != 0 ? b[i] : c[i] }
         case .exp: Exponential.evaluate(a, out, m)
         default:
@@ -400,7 +397,7 @@ extension Tape {
 
     /// `out[i] = a[i] op b[i]` for i < m (`Elementwise.arithmetic`: an invariant operand is
     /// read once, a division by an invariant multiplies by its reciprocal); the x86-64-v3 build
-    /// for blocks of at least `wideKernelPoints` where the processor has it.
+    /// where `CPUFeatures.usesWideKernels`.
     @inline(__always)
     private func arithmetic(_ op: Opcode, _ a: UnsafePointer<Double>, _ aInvariant: Bool,
                             _ b: UnsafePointer<Double>, _ bInvariant: Bool,
@@ -416,7 +413,7 @@ extension Tape {
         case .multiply: code = Elementwise.multiply
         default: code = Elementwise.divide
         }
-        if m >= Tape.wideKernelPoints && CPUFeatures.x86_64_v3 {
+        if CPUFeatures.usesWideKernels(m) {
             arithmeticV3(code, a, aInvariant, b, bInvariant, out, m)
         } else {
             Elementwise.arithmetic(code, a, aInvariant, b, bInvariant, out, m)

@@ -20,6 +20,14 @@ enum CPUFeatures {
         #endif
     }()
 
+    /// Arrays of at least this many points run the x86-64-v3 build of the elementwise kernels
+    /// (a call into the other module per array; short ones keep the inlined loops).
+    static let wideKernelPoints = 32
+
+    /// True when an array of `count` points should run the x86-64-v3 kernels.
+    @inline(__always)
+    static func usesWideKernels(_ count: Int) -> Bool { count >= wideKernelPoints && x86_64_v3 }
+
     /// The words of the first `flags` line of /proc/cpuinfo.
     static func cpuFlags() -> Set<String>? {
         #if canImport(Glibc)

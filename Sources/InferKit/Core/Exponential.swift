@@ -23,15 +23,14 @@ enum Exponential {
     /// for arguments in [−708, 709], then the rare others one by one.
     @inline(__always)
     static func evaluate(_ a: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, _ m: Int) {
-        let inRange = CPUFeatures.x86_64_v3 ? expInRangeV3(a, out, m) : ExpKernel.inRange(a, out, m)
-        if !inRange {
-            for i in 0..<m where !(a[i] >= normalLow && a[i] <= normalHigh) { out[i] = value(a[i]) }
-        }
+        evaluate(a, out, m, wide: CPUFeatures.x86_64_v3)
     }
 
-    /// The baseline kernel whatever the processor (tests compare the two builds).
-    static func evaluateBaseline(_ a: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, _ m: Int) {
-        if !ExpKernel.inRange(a, out, m) {
+    /// The same with the build chosen: `wide` the x86-64-v3 kernel (only where the processor
+    /// has it), else the baseline one (tests compare the two).
+    @inline(__always)
+    static func evaluate(_ a: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, _ m: Int, wide: Bool) {
+        if !(wide ? expInRangeV3(a, out, m) : ExpKernel.inRange(a, out, m)) {
             for i in 0..<m where !(a[i] >= normalLow && a[i] <= normalHigh) { out[i] = value(a[i]) }
         }
     }

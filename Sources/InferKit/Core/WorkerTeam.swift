@@ -12,9 +12,9 @@ import Synchronization
 /// and only then sleep on a condition variable; a sampler's regions follow each other within
 /// microseconds, so its workers are always spinning when the next region starts.
 ///
-/// The split is `Parallel.forEach`'s (worker w takes chunks w, w + W, ...), so results are the
-/// same as there, and bit-identical for every team size. The calling thread is worker 0. A
-/// team is used by one thread at a time; its threads are joined when it is released.
+/// Workers take the chunks of a region as they come free (`forEachDynamic`), so a chunk's
+/// result must not depend on which worker ran it. The calling thread is worker 0. A team is
+/// used by one thread at a time; its threads are joined when it is released.
 final class WorkerTeam: @unchecked Sendable {
     /// Number of workers, the calling thread included.
     private(set) var size = 1
@@ -70,23 +70,6 @@ final class WorkerTeam: @unchecked Sendable {
         pthread_mutex_destroy(mutex)
         condition.deallocate()
         mutex.deallocate()
-    }
-
-    /// Runs `body(chunk, worker)` for every chunk in 0..<chunks, worker w taking chunks
-    /// w, w + W, w + 2W, ... with W = min(size, chunks), and returns when all are done.
-    func forEach(chunks: Int, _ body: (_ chunk: Int, _ worker: Int) -> Void) {
-        let count = Parallel.workers(chunks: chunks, threads: size)
-        if count <= 1 {
-            for c in 0..<chunks { body(c, 0) }
-            return
-        }
-        region { w in
-            var c = w
-            while c < chunks && w < count {
-                body(c, w)
-                c += count
-            }
-        }
     }
 
     /// Runs `body(chunk)` for every chunk in 0..<chunks, each worker taking the next chunk not

@@ -234,14 +234,14 @@ struct AnalyticLikelihood: PointLikelihood {
     }
 
     /// Σ_i r_i² with r_i = (y_i − f_i)/(c s_i), and with `slopes` also slopes[i] = r_i/(c s_i)
-    /// (∂ℓ_i/∂f_i): `Elementwise.weightedSquares` with w_i = 1/s_i, its x86-64-v3 build for 32
-    /// points or more where the processor has it (the same bits).
+    /// (∂ℓ_i/∂f_i): `Elementwise.weightedSquares` with w_i = 1/s_i, its x86-64-v3 build where
+    /// `CPUFeatures.usesWideKernels` (the same bits).
     @inline(__always)
     private static func gaussianSquares(_ f: UnsafeBufferPointer<Double>, _ y: UnsafeBufferPointer<Double>,
                                         _ w: UnsafeBufferPointer<Double>, scale c: Double, count n: Int,
                                         slopes: UnsafeMutablePointer<Double>?) -> Double {
         guard n > 0, let fp = f.baseAddress, let yp = y.baseAddress, let wp = w.baseAddress else { return 0 }
-        if n >= 32 && CPUFeatures.x86_64_v3 { return weightedSquaresV3(fp, yp, wp, 1 / c, n, slopes) }
+        if CPUFeatures.usesWideKernels(n) { return weightedSquaresV3(fp, yp, wp, 1 / c, n, slopes) }
         return Elementwise.weightedSquares(fp, yp, wp, 1 / c, n, slopes)
     }
 
